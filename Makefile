@@ -1,0 +1,41 @@
+# The project's commands. `make demo` runs the functions locally; `make test` runs every
+# test. Both install what they need (Python tools into .venv, Node packages into
+# infra/node_modules) on a fresh machine.
+
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+PY_TOOLS := $(VENV)/.installed
+export PATH := $(VENV)/bin:$(PATH)
+
+.PHONY: all test check fmt clippy rust-test tools build build-lambdas
+
+all: check
+
+## Python tools: moto_server (a local SSM/Secrets Manager endpoint for tests) and
+## cargo-lambda (the Lambda Runtime API emulator and cross-compiler).
+$(PY_TOOLS): requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+tools: $(PY_TOOLS)
+
+build:
+	cargo build --workspace
+
+rust-test: tools
+	cargo test --workspace
+
+test: rust-test
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+check: fmt clippy test
+
+## Release binaries for Lambda (Amazon Linux 2023, ARM64), in target/lambda/<name>/bootstrap.
+build-lambdas: tools
+	cargo lambda build --release --arm64

@@ -1,0 +1,244 @@
+//! The functions' configuration, read once from the environment at start-up.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `SF_LOGIN_URL` | base URL of the OAuth token endpoint | `https://login.salesforce.com` |
+//! | `SF_API_VERSION` | REST API version, `v66.0` or `66.0` | `v66.0` |
+//! | `SF_CREDENTIALS_PARAMETER` | SSM parameter (or `/aws/reference/secretsmanager/<id>`) holding the credentials JSON | required unless `SF_CREDENTIALS` |
+//! | `SF_CREDENTIALS` | the credentials JSON inline, for local runs and tests | — |
+//! | `SF_USERNAME` | the integration user, where the JSON has no `Username` | — |
+//!
+//! A malformed value stops the function at start-up with an error naming the variable,
+//! rather than failing every call later.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+pub const LOGIN_URL: &str = "SF_LOGIN_URL";
+pub const API_VERSION: &str = "SF_API_VERSION";
+pub const CREDENTIALS_PARAMETER: &str = "SF_CREDENTIALS_PARAMETER";
+pub const CREDENTIALS: &str = "SF_CREDENTIALS";
+pub const USERNAME: &str = "SF_USERNAME";
+
+pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
+pub const DEFAULT_API_VERSION: &str = "v66.0";
+
+/// Where the credentials JSON comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum CredentialsSource {
+    /// An SSM parameter name (a SecureString, or a Secrets Manager reference path).
+    Parameter(String),
+    /// The JSON itself, from `SF_CREDENTIALS`.
+    Inline(String),
+}
+
+impl fmt::Debug for CredentialsSource {
+    // The inline JSON holds secrets: never print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsSource::Parameter(name) => f.debug_tuple("Parameter").field(name).finish(),
+            CredentialsSource::Inline(_) => f.write_str("Inline(<redacted>)"),
+        }
+    }
+}
+
+impl CredentialsSource {
+    /// How an error message names the source, without its content.
+    pub fn describe(&self) -> String {
+        match self {
+            CredentialsSource::Parameter(name) => format!("SSM parameter `{name}`"),
+            CredentialsSource::Inline(_) => format!("`{CREDENTIALS}`"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Without a trailing slash.
+    pub login_url: String,
+    /// Always with its `v`, e.g. `v66.0`.
+    pub api_version: String,
+    pub credentials: CredentialsSource,
+    pub username: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the process
+    /// environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let login_url = login_url(read(LOGIN_URL).as_deref().unwrap_or(DEFAULT_LOGIN_URL))?;
+        let api_version = api_version(read(API_VERSION).as_deref().unwrap_or(DEFAULT_API_VERSION))?;
+        let credentials = match (read(CREDENTIALS_PARAMETER), read(CREDENTIALS)) {
+            (Some(name), None) => CredentialsSource::Parameter(name.trim().to_owned()),
+            (None, Some(json)) => CredentialsSource::Inline(json),
+            (None, None) => {
+                return Err(Error::configuration(
+                    CREDENTIALS_PARAMETER,
+                    format!(
+                        "not set: name the SSM parameter that holds the Salesforce credentials \
+                         (or set {CREDENTIALS} to the JSON itself for a local run)"
+                    ),
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::configuration(
+                    CREDENTIALS,
+                    format!("set either {CREDENTIALS_PARAMETER} or {CREDENTIALS}, not both"),
+                ));
+            }
+        };
+        Ok(Config {
+            login_url,
+            api_version,
+            credentials,
+            username: read(USERNAME).map(|name| name.trim().to_owned()),
+        })
+    }
+}
+
+/// Plain HTTP is accepted only for a stand-in on this machine: tokens never cross a
+/// network in clear text.
+fn login_url(value: &str) -> Result<String> {
+    let url = value.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://").filter(|rest| is_loopback(rest)));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(url.to_owned())
+        }
+        _ => Err(Error::configuration(
+            LOGIN_URL,
+            format!(
+                "expected an https:// base URL such as {DEFAULT_LOGIN_URL}, \
+                 https://test.salesforce.com or https://mydomain.my.salesforce.com, got {value:?}"
+            ),
+        )),
+    }
+}
+
+fn is_loopback(host_and_port: &str) -> bool {
+    let host = host_and_port
+        .rsplit_once(':')
+        .map_or(host_and_port, |(host, _port)| host);
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+fn api_version(value: &str) -> Result<String> {
+    let trimmed = value.trim();
+    let number = trimmed.strip_prefix('v').unwrap_or(trimmed);
+    let valid = number.split_once('.').is_some_and(|(major, minor)| {
+        !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()) && minor == "0"
+    });
+    if valid {
+        Ok(format!("v{number}"))
+    } else {
+        Err(Error::configuration(
+            API_VERSION,
+            format!("expected a REST API version such as v66.0 or 66.0, got {value:?}"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config> {
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_with_a_parameter() {
+        let config = config(&[(CREDENTIALS_PARAMETER, "/connect/salesforce")]).unwrap();
+        assert_eq!(
+            config,
+            Config {
+                login_url: DEFAULT_LOGIN_URL.into(),
+                api_version: "v66.0".into(),
+                credentials: CredentialsSource::Parameter("/connect/salesforce".into()),
+                username: None,
+            }
+        );
+    }
+
+    #[test]
+    fn every_variable_read() {
+        let config = config(&[
+            (LOGIN_URL, "https://acme.my.salesforce.com/"),
+            (API_VERSION, "62.0"),
+            (CREDENTIALS, r#"{"ConsumerKey":"k"}"#),
+            (USERNAME, " integration@acme.com "),
+        ])
+        .unwrap();
+        assert_eq!(config.login_url, "https://acme.my.salesforce.com");
+        assert_eq!(config.api_version, "v62.0");
+        assert_eq!(config.username.as_deref(), Some("integration@acme.com"));
+        assert!(matches!(config.credentials, CredentialsSource::Inline(_)));
+    }
+
+    #[test]
+    fn credentials_source_is_required_and_unique() {
+        let error = config(&[]).unwrap_err();
+        assert!(error.to_string().contains(CREDENTIALS_PARAMETER), "{error}");
+        let error = config(&[(CREDENTIALS_PARAMETER, "/p"), (CREDENTIALS, "{}")]).unwrap_err();
+        assert!(error.to_string().contains("not both"), "{error}");
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        for (variable, value) in [
+            (LOGIN_URL, "login.salesforce.com"),
+            (LOGIN_URL, "http://login.salesforce.com"),
+            (LOGIN_URL, "https://"),
+            (
+                LOGIN_URL,
+                "https://login.salesforce.com/services/oauth2/token",
+            ),
+            (API_VERSION, "66"),
+            (API_VERSION, "v66.1"),
+            (API_VERSION, "latest"),
+        ] {
+            let error = config(&[(CREDENTIALS_PARAMETER, "/p"), (variable, value)]).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("invalid configuration `{variable}`")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
+            assert_eq!(
+                config(&[(CREDENTIALS_PARAMETER, "/p"), (LOGIN_URL, url)])
+                    .unwrap()
+                    .login_url,
+                url
+            );
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_inline_credentials() {
+        let config = config(&[(CREDENTIALS, r#"{"Password":"hunter2"}"#)]).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,339 @@
+//! The Salesforce credentials: where they are read from and what they hold.
+//!
+//! They live in an SSM Parameter Store SecureString (or a Secrets Manager secret read
+//! through Parameter Store's `/aws/reference/secretsmanager/<id>` path), as JSON with
+//! the older integration's keys (`ConsumerKey`, `ConsumerSecret`, `Password`,
+//! `AccessToken` = the security token, `AuthToken` = a cached access token) plus
+//! `Username`, `PrivateKey`, `AuthFlow` and `InstanceUrl`. [`CredentialsReader`] reads
+//! them; [`Credentials`] checks that the chosen flow has what it needs.
+//!
+//! Nothing here ever formats a secret: `Debug` is redacted, and errors name keys, never
+//! values (the JSON is parsed as an untyped value first, because serde's typed errors
+//! quote the offending value).
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::config::{Config, CredentialsSource};
+use crate::error::{Error, Result};
+
+/// The OAuth 2.0 flow used to obtain an access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFlow {
+    /// JWT bearer flow: an RS256 assertion signed with `PrivateKey`.
+    Jwt,
+    /// Client credentials flow: the connected app's key and secret.
+    ClientCredentials,
+    /// Username-password flow: password plus security token.
+    Password,
+}
+
+impl AuthFlow {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthFlow::Jwt => "jwt",
+            AuthFlow::ClientCredentials => "client_credentials",
+            AuthFlow::Password => "password",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub flow: AuthFlow,
+    pub consumer_key: String,
+    pub consumer_secret: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The security token appended to the password (`AccessToken` in the older secret).
+    pub security_token: Option<String>,
+    /// PEM-encoded RSA private key for the JWT bearer flow.
+    pub private_key: Option<String>,
+    /// A still-valid access token to use before logging in (`AuthToken`), with the
+    /// instance it belongs to (`InstanceUrl`).
+    pub cached_token: Option<(String, String)>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("flow", &self.flow)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    /// Reads the credentials JSON. `source` names where it came from in errors;
+    /// `username` is `SF_USERNAME`, used where the JSON has no `Username`.
+    pub fn from_json(json: &str, source: &str, username: Option<&str>) -> Result<Self> {
+        let problem = |problem: String| Error::Credentials {
+            source_name: source.to_owned(),
+            problem,
+        };
+        let value: Value = serde_json::from_str(json).map_err(|error| {
+            problem(format!(
+                "not valid JSON (line {}, column {})",
+                error.line(),
+                error.column()
+            ))
+        })?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| problem("expected a JSON object of credential keys".into()))?;
+        let key = |name: &str| -> Result<Option<String>> {
+            match object.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+                Some(Value::String(text)) => Ok(Some(text.trim().to_owned())),
+                Some(_) => Err(problem(format!("`{name}` must be a string"))),
+            }
+        };
+        let private_key = key("PrivateKey")?.map(|pem| unescape_newlines(&pem));
+        let password = key("Password")?;
+        let flow = match key("AuthFlow")?.as_deref() {
+            Some("jwt") => AuthFlow::Jwt,
+            Some("client_credentials") => AuthFlow::ClientCredentials,
+            Some("password") => AuthFlow::Password,
+            Some(_) => {
+                return Err(problem(
+                    "`AuthFlow` must be \"jwt\", \"client_credentials\" or \"password\"".into(),
+                ));
+            }
+            None if private_key.is_some() => AuthFlow::Jwt,
+            None if password.is_some() => AuthFlow::Password,
+            None => AuthFlow::ClientCredentials,
+        };
+        let credentials = Credentials {
+            flow,
+            consumer_key: key("ConsumerKey")?.unwrap_or_default(),
+            consumer_secret: key("ConsumerSecret")?,
+            username: key("Username")?.or_else(|| username.map(str::to_owned)),
+            password,
+            security_token: key("AccessToken")?,
+            private_key,
+            cached_token: match (key("AuthToken")?, key("InstanceUrl")?) {
+                (Some(token), Some(instance)) => {
+                    Some((token, instance.trim_end_matches('/').into()))
+                }
+                _ => None,
+            },
+        };
+        credentials.check(source)?;
+        Ok(credentials)
+    }
+
+    /// Every key the flow needs is present.
+    fn check(&self, source: &str) -> Result<()> {
+        let mut needed = vec![("ConsumerKey", !self.consumer_key.is_empty())];
+        match self.flow {
+            AuthFlow::Jwt => {
+                needed.push(("Username (or SF_USERNAME)", self.username.is_some()));
+                needed.push(("PrivateKey", self.private_key.is_some()));
+            }
+            AuthFlow::ClientCredentials => {
+                needed.push(("ConsumerSecret", self.consumer_secret.is_some()));
+            }
+            AuthFlow::Password => {
+                needed.push(("ConsumerSecret", self.consumer_secret.is_some()));
+                needed.push(("Username (or SF_USERNAME)", self.username.is_some()));
+                needed.push(("Password", self.password.is_some()));
+            }
+        }
+        let missing: Vec<&str> = needed
+            .into_iter()
+            .filter(|(_, present)| !present)
+            .map(|(name, _)| name)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Credentials {
+            source_name: source.to_owned(),
+            problem: format!("the {} flow needs {}", self.flow.name(), missing.join(", ")),
+        })
+    }
+}
+
+/// A PEM pasted into a JSON editor often arrives with `\n` written out; a PEM never
+/// holds a backslash, so turning them back into newlines is safe.
+fn unescape_newlines(pem: &str) -> String {
+    pem.replace("\\r\\n", "\n").replace("\\n", "\n")
+}
+
+/// Reads the credentials from their source. Holds the SSM client, built once.
+pub struct CredentialsReader {
+    source: CredentialsSource,
+    username: Option<String>,
+    ssm: Option<aws_sdk_ssm::Client>,
+}
+
+impl CredentialsReader {
+    /// For the function: an SSM client from the default AWS configuration (region and
+    /// credentials from the Lambda environment; `AWS_ENDPOINT_URL` honoured) when the
+    /// credentials live in SSM.
+    pub async fn from_config(config: &Config) -> Self {
+        let ssm = match &config.credentials {
+            CredentialsSource::Parameter(_) => {
+                let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                Some(aws_sdk_ssm::Client::new(&aws))
+            }
+            CredentialsSource::Inline(_) => None,
+        };
+        Self::with_ssm_client(config, ssm)
+    }
+
+    /// With an SSM client of the caller's making (tests point one at a local endpoint).
+    pub fn with_ssm_client(config: &Config, ssm: Option<aws_sdk_ssm::Client>) -> Self {
+        CredentialsReader {
+            source: config.credentials.clone(),
+            username: config.username.clone(),
+            ssm,
+        }
+    }
+
+    pub async fn read(&self) -> Result<Credentials> {
+        let description = self.source.describe();
+        let json = match &self.source {
+            CredentialsSource::Inline(json) => json.clone(),
+            CredentialsSource::Parameter(name) => self.read_parameter(name).await?,
+        };
+        Credentials::from_json(&json, &description, self.username.as_deref())
+    }
+
+    async fn read_parameter(&self, name: &str) -> Result<String> {
+        use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata};
+
+        let failed = |problem: String| Error::Credentials {
+            source_name: format!("SSM parameter `{name}`"),
+            problem,
+        };
+        let ssm = self
+            .ssm
+            .as_ref()
+            .ok_or_else(|| failed("no SSM client configured".into()))?;
+        let output = ssm
+            .get_parameter()
+            .name(name)
+            .with_decryption(true)
+            .send()
+            .await
+            .map_err(|error| match error.as_service_error() {
+                Some(service) if service.is_parameter_not_found() => failed(
+                    "not found: create it (a SecureString holding the credentials JSON) or \
+                     correct SF_CREDENTIALS_PARAMETER"
+                        .into(),
+                ),
+                Some(service) => failed(format!(
+                    "{}: {}",
+                    service.code().unwrap_or("error"),
+                    service.message().unwrap_or("no message")
+                )),
+                None => failed(format!(
+                    "could not reach SSM: {}",
+                    DisplayErrorContext(&error)
+                )),
+            })?;
+        output
+            .parameter
+            .and_then(|parameter| parameter.value)
+            .ok_or_else(|| failed("the parameter has no value".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<Credentials> {
+        Credentials::from_json(json, "`SF_CREDENTIALS`", None)
+    }
+
+    #[test]
+    fn the_older_integrations_secret_works_unchanged() {
+        let credentials = read(
+            r#"{"ConsumerKey":"key","ConsumerSecret":"secret","Username":"u@x.com",
+                "Password":"pw","AccessToken":"sectoken","AuthToken":"00Dxx!old"}"#,
+        )
+        .unwrap();
+        assert_eq!(credentials.flow, AuthFlow::Password);
+        assert_eq!(credentials.security_token.as_deref(), Some("sectoken"));
+        // Without its instance an old access token cannot be used.
+        assert_eq!(credentials.cached_token, None);
+    }
+
+    #[test]
+    fn flow_is_chosen_from_the_keys_present() {
+        let jwt =
+            read(r#"{"ConsumerKey":"k","Username":"u","PrivateKey":"-----BEGIN\\nX"}"#).unwrap();
+        assert_eq!(jwt.flow, AuthFlow::Jwt);
+        assert_eq!(jwt.private_key.as_deref(), Some("-----BEGIN\nX"));
+        let client = read(r#"{"ConsumerKey":"k","ConsumerSecret":"s"}"#).unwrap();
+        assert_eq!(client.flow, AuthFlow::ClientCredentials);
+        let explicit = read(
+            r#"{"AuthFlow":"client_credentials","ConsumerKey":"k","ConsumerSecret":"s","Password":"p"}"#,
+        )
+        .unwrap();
+        assert_eq!(explicit.flow, AuthFlow::ClientCredentials);
+    }
+
+    #[test]
+    fn username_falls_back_to_the_environment() {
+        let credentials = Credentials::from_json(
+            r#"{"ConsumerKey":"k","PrivateKey":"pem"}"#,
+            "src",
+            Some("env-user"),
+        )
+        .unwrap();
+        assert_eq!(credentials.username.as_deref(), Some("env-user"));
+    }
+
+    #[test]
+    fn cached_token_needs_its_instance() {
+        let credentials = read(
+            r#"{"ConsumerKey":"k","ConsumerSecret":"s","AuthToken":"tok","InstanceUrl":"https://x.my.salesforce.com/"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            credentials.cached_token,
+            Some(("tok".into(), "https://x.my.salesforce.com".into()))
+        );
+    }
+
+    #[test]
+    fn missing_keys_are_named() {
+        let error =
+            read(r#"{"AuthFlow":"password","ConsumerKey":"k","Password":"p"}"#).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("ConsumerSecret"), "{message}");
+        assert!(message.contains("Username"), "{message}");
+        assert!(!message.contains("Password,"), "{message}");
+        let error = read(r#"{"AuthFlow":"saml","ConsumerKey":"k"}"#).unwrap_err();
+        assert!(error.to_string().contains("`AuthFlow`"));
+    }
+
+    #[test]
+    fn errors_never_quote_secret_values() {
+        for json in [
+            r#"{"ConsumerKey":"k","Password":12345678}"#,
+            r#"{"ConsumerKey":"k","Password":"hunter2""#,
+            r#"["hunter2"]"#,
+            r#"{"ConsumerKey":"k","ConsumerSecret":["hunter2"]}"#,
+        ] {
+            let message = read(json).unwrap_err().to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!message.contains("12345678"), "{message}");
+        }
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let credentials = read(r#"{"ConsumerKey":"key1","ConsumerSecret":"secret1"}"#).unwrap();
+        let debug = format!("{credentials:?}");
+        assert!(
+            !debug.contains("key1") && !debug.contains("secret1"),
+            "{debug}"
+        );
+    }
+}

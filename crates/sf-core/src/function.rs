@@ -1,0 +1,97 @@
+//! The Lambda side: one handler for every operation, and [`serve`], which a binary's
+//! `main` calls to become one of the eleven functions.
+//!
+//! State is built once per container, before the first event: the configuration, the
+//! HTTP client, the credentials and a first token (so that the first caller does not
+//! wait for them, and a failure there is reported on the first invocation rather than
+//! leaving a container that can never start).
+
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
+use time::OffsetDateTime;
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::deadline::{CONNECT_BUDGET, Deadline};
+use crate::error::{Error, Result};
+use crate::operations::{Invocation, Operation};
+use crate::parameters::ConnectEvent;
+use crate::salesforce::Salesforce;
+
+/// One function: its operation and the Salesforce client it keeps between invocations.
+pub struct Function {
+    operation: Operation,
+    salesforce: Salesforce,
+}
+
+impl Function {
+    pub fn new(operation: Operation, salesforce: Salesforce) -> Self {
+        Function {
+            operation,
+            salesforce,
+        }
+    }
+
+    pub fn salesforce(&self) -> &Salesforce {
+        &self.salesforce
+    }
+
+    /// Answers one Connect event, within `deadline`.
+    pub async fn handle(&self, payload: Value, deadline: Deadline) -> Result<Value> {
+        let now = OffsetDateTime::now_utc();
+        let event = ConnectEvent::from_payload(payload)?;
+        let span = tracing::info_span!(
+            "invocation",
+            operation = self.operation.function_name(),
+            contact_id = event.contact_id().unwrap_or("-"),
+        );
+        let parameters = event.into_parameters();
+        let call = Invocation {
+            salesforce: &self.salesforce,
+            parameters: &parameters,
+            deadline,
+            now,
+        };
+        // Boxed: the operations' nested futures are too deep to lay out inline.
+        let outcome = Box::pin(self.operation.run(&call))
+            .instrument(span.clone())
+            .await;
+        span.in_scope(|| match &outcome {
+            Ok(_) => tracing::info!("answered"),
+            Err(error) => tracing::warn!(error_type = error.error_type(), %error, "failed"),
+        });
+        outcome
+    }
+
+    /// [`Function::handle`] for an event from the Lambda runtime, within its deadline.
+    pub async fn handle_event(&self, event: LambdaEvent<Value>) -> Result<Value> {
+        let deadline = Deadline::for_invocation(event.context.deadline());
+        self.handle(event.payload, deadline).await
+    }
+}
+
+/// Runs `operation` as a Lambda function until the runtime stops it.
+pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config =
+        Config::from_env().inspect_err(|error| tracing::error!(%error, "bad configuration"))?;
+    let salesforce = Salesforce::from_config(&config).await?;
+    if let Err(error) = salesforce.warm_up(Deadline::after(CONNECT_BUDGET)).await {
+        tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
+    }
+    let function = Function::new(operation, salesforce);
+    let function = &function;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        function
+            .handle_event(event)
+            .await
+            .map_err(Error::into_diagnostic)
+    }))
+    .await
+}
+
+impl Error {
+    fn into_diagnostic(self) -> lambda_runtime::Diagnostic {
+        self.into()
+    }
+}

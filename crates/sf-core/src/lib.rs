@@ -1,0 +1,31 @@
+//! `sf-core` does all the work of the Lambda functions that Amazon Connect contact flows
+//! call to read and write a Salesforce org; each function's binary only picks its
+//! [`Operation`] and calls [`function::serve`].
+//!
+//! The main types: [`Config`] (the environment), [`credentials::CredentialsReader`]
+//! (SSM Parameter Store or inline JSON), [`Salesforce`] (the REST client with its token
+//! cache, see [`auth`]), [`Operation`] (the eleven operations, one module each under
+//! `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
+//! live in their own modules: [`soql`] (identifiers, escaping, conditions, replacements),
+//! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`] and [`answer`]
+//! (flattening for Connect).
+
+pub mod answer;
+pub mod auth;
+pub mod config;
+pub mod credentials;
+pub mod deadline;
+pub mod error;
+pub mod function;
+pub mod operations;
+pub mod parameters;
+pub mod phone;
+pub mod relative_date;
+pub mod salesforce;
+pub mod soql;
+pub mod template;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use operations::Operation;
+pub use salesforce::Salesforce;

@@ -1,0 +1,30 @@
+//! `lookup` and `lookup_all`: `SELECT <sf_fields> FROM <sf_object> WHERE …`, with every
+//! other parameter a condition (see [`crate::soql::condition`] for how each is written).
+
+use serde_json::Value;
+
+use super::Invocation;
+use super::query::{all_records_answer, first_page};
+use crate::answer;
+use crate::error::Result;
+use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
+use crate::soql;
+
+pub async fn run(call: &Invocation<'_>, all: bool) -> Result<Value> {
+    let parameters = call.parameters;
+    let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
+    let object = soql::identifier(OBJECT, &object)?;
+    let fields = soql::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
+    let conditions = parameters
+        .others(&[OBJECT, FIELDS])?
+        .iter()
+        .map(|(field, value)| soql::condition(field, value))
+        .collect::<Result<Vec<_>>>()?;
+    let format = call.format()?;
+    let statement = soql::select(&fields, object, &conditions);
+    if all {
+        return all_records_answer(call, &statement, format).await;
+    }
+    let page = first_page(call, &statement).await?;
+    answer::one_record(page.records.first(), page.total_size, format)
+}

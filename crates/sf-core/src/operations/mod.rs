@@ -1,0 +1,186 @@
+//! The eleven operations a contact flow can call, one function each.
+//!
+//! Every operation reads and checks all of its parameters before it sends anything to
+//! Salesforce, so a bad value costs no request and changes nothing. Each file holds one
+//! operation (or a pair that differ only in how many records they answer with).
+
+mod chatter;
+mod create;
+mod delete;
+mod lookup;
+mod phone_lookup;
+mod query;
+mod search;
+mod update;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::answer::ResponseFormat;
+use crate::deadline::Deadline;
+use crate::error::{Error, Result};
+use crate::parameters::Parameters;
+use crate::salesforce::{ApiRequest, Salesforce};
+
+/// One Lambda function's operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Lookup,
+    Create,
+    Update,
+    PhoneLookup,
+    Delete,
+    Query,
+    QueryOne,
+    CreateChatterPost,
+    CreateChatterComment,
+    Search,
+    SearchOne,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 11] = [
+        Operation::Lookup,
+        Operation::Create,
+        Operation::Update,
+        Operation::PhoneLookup,
+        Operation::Delete,
+        Operation::Query,
+        Operation::QueryOne,
+        Operation::CreateChatterPost,
+        Operation::CreateChatterComment,
+        Operation::Search,
+        Operation::SearchOne,
+    ];
+
+    /// The `sf_operation` values this function accepts; the first is the default.
+    pub fn served(self) -> &'static [&'static str] {
+        match self {
+            Operation::Lookup => &["lookup", "lookup_all"],
+            Operation::Create => &["create"],
+            Operation::Update => &["update"],
+            Operation::PhoneLookup => &["phoneLookup"],
+            Operation::Delete => &["delete"],
+            Operation::Query => &["query"],
+            Operation::QueryOne => &["queryOne"],
+            Operation::CreateChatterPost => &["createChatterPost"],
+            Operation::CreateChatterComment => &["createChatterComment"],
+            Operation::Search => &["search"],
+            Operation::SearchOne => &["searchOne"],
+        }
+    }
+
+    /// The package, binary and Lambda function name.
+    pub fn function_name(self) -> &'static str {
+        match self {
+            Operation::Lookup => "sf-lookup",
+            Operation::Create => "sf-create",
+            Operation::Update => "sf-update",
+            Operation::PhoneLookup => "sf-phone-lookup",
+            Operation::Delete => "sf-delete",
+            Operation::Query => "sf-query",
+            Operation::QueryOne => "sf-query-one",
+            Operation::CreateChatterPost => "sf-create-chatter-post",
+            Operation::CreateChatterComment => "sf-create-chatter-comment",
+            Operation::Search => "sf-search",
+            Operation::SearchOne => "sf-search-one",
+        }
+    }
+
+    /// Runs the operation for one invocation and returns Connect's answer.
+    pub async fn run(self, call: &Invocation<'_>) -> Result<Value> {
+        let named = call.parameters.operation(self.served())?;
+        match self {
+            Operation::Lookup => lookup::run(call, named == "lookup_all").await,
+            Operation::Create => create::run(call).await,
+            Operation::Update => update::run(call).await,
+            Operation::PhoneLookup => phone_lookup::run(call).await,
+            Operation::Delete => delete::run(call).await,
+            Operation::Query => query::run(call, query::Answer::All).await,
+            Operation::QueryOne => query::run(call, query::Answer::One).await,
+            Operation::CreateChatterPost => chatter::post(call).await,
+            Operation::CreateChatterComment => chatter::comment(call).await,
+            Operation::Search => search::run(call, search::Answer::All).await,
+            Operation::SearchOne => search::run(call, search::Answer::One).await,
+        }
+    }
+}
+
+/// What one invocation works with.
+pub struct Invocation<'a> {
+    pub salesforce: &'a Salesforce,
+    pub parameters: &'a Parameters,
+    pub deadline: Deadline,
+    /// The moment of the invocation, for relative dates.
+    pub now: OffsetDateTime,
+}
+
+impl Invocation<'_> {
+    fn format(&self) -> Result<ResponseFormat> {
+        ResponseFormat::from_parameters(self.parameters)
+    }
+
+    async fn send(&self, request: &ApiRequest) -> Result<Value> {
+        Ok(self.salesforce.send(request, self.deadline).await?.body)
+    }
+}
+
+/// The `id` of a record or feed element Salesforce just created.
+fn created_id(body: &Value) -> Result<String> {
+    body.get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::UnexpectedResponse("the created item's answer has no `id`".into()))
+}
+
+/// Checks that parameter `parameter` holds a record id: 15 or 18 letters and digits.
+/// Ids go into URL paths, so nothing else may pass.
+fn record_id(parameter: &str, value: &str) -> Result<String> {
+    let id = value.trim();
+    if matches!(id.len(), 15 | 18) && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(id.to_owned())
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!(
+                "a 15- or 18-character Salesforce record id (letters and digits), got {value:?}"
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ids_are_15_or_18_alphanumerics() {
+        assert_eq!(
+            record_id("sf_id", " 5006g00000AaIs7AAF ").unwrap(),
+            "5006g00000AaIs7AAF"
+        );
+        assert_eq!(
+            record_id("sf_id", "5006g00000AaIs7").unwrap(),
+            "5006g00000AaIs7"
+        );
+        for bad in [
+            "",
+            "5006g00000AaIs7AA",
+            "../../sobjects/User",
+            "5006g00000AaIs7AA/",
+            "5006g00000AaIs7ĀAF",
+        ] {
+            let error = record_id("sf_id", bad).unwrap_err();
+            assert!(error.to_string().contains("`sf_id`"), "{error}");
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_match_the_contract() {
+        let mut names: Vec<&str> = Operation::ALL.iter().map(|op| op.function_name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 11);
+        assert_eq!(Operation::QueryOne.served(), ["queryOne"]);
+    }
+}

@@ -1,0 +1,140 @@
+//! `query` and `queryOne`: the flow's own SOQL, with every other parameter a replacement
+//! (see [`crate::soql::substitute`]). Also the SOQL reading shared with lookup:
+//! the first page of an answer, or every page up to what Connect can take.
+
+use serde_json::Value;
+
+use super::Invocation;
+use crate::answer::{self, ResponseFormat};
+use crate::error::{Error, Result};
+use crate::salesforce::ApiRequest;
+use crate::soql;
+
+const QUERY: &str = "query";
+
+/// How many records the answer holds.
+pub enum Answer {
+    /// `sf_records_…` for every record (`query`).
+    All,
+    /// The record's fields when exactly one matched (`queryOne`).
+    One,
+}
+
+pub async fn run(call: &Invocation<'_>, answer: Answer) -> Result<Value> {
+    let parameters = call.parameters;
+    let template = parameters.required(
+        QUERY,
+        "a SOQL statement, such as \"SELECT Id FROM Contact WHERE Phone LIKE '%number%'\"",
+    )?;
+    let replacements = parameters.others(&[QUERY])?;
+    let statement = soql::substitute(&template, &replacements)?;
+    let format = call.format()?;
+    match answer {
+        Answer::All => all_records_answer(call, &statement, format).await,
+        Answer::One => {
+            let page = first_page(call, &statement).await?;
+            let record = page.records.first().filter(|_| page.total_size == 1);
+            answer::one_record(record, page.total_size, format)
+        }
+    }
+}
+
+/// One batch of a query's answer.
+pub struct QueryPage {
+    /// Records matched in all, across every batch.
+    pub total_size: u64,
+    pub records: Vec<Value>,
+    /// Where the next batch is, while there is one.
+    pub next_records_url: Option<String>,
+}
+
+impl QueryPage {
+    fn from_body(body: Value) -> Result<Self> {
+        let malformed =
+            || Error::UnexpectedResponse("a query answer without totalSize and records".into());
+        let Value::Object(mut body) = body else {
+            return Err(malformed());
+        };
+        let total_size = body
+            .get("totalSize")
+            .and_then(Value::as_u64)
+            .ok_or_else(malformed)?;
+        let Some(Value::Array(records)) = body.remove("records") else {
+            return Err(malformed());
+        };
+        let next_records_url = match body.remove("nextRecordsUrl") {
+            Some(Value::String(url)) if url.starts_with("/services/data/") => Some(url),
+            Some(Value::String(_)) => {
+                return Err(Error::UnexpectedResponse(
+                    "a nextRecordsUrl outside /services/data/".into(),
+                ));
+            }
+            _ => None,
+        };
+        Ok(QueryPage {
+            total_size,
+            records,
+            next_records_url,
+        })
+    }
+}
+
+/// The first batch of `statement`'s records.
+pub async fn first_page(call: &Invocation<'_>, statement: &str) -> Result<QueryPage> {
+    let request = ApiRequest::read("query", "/query").with_query("q", statement);
+    QueryPage::from_body(call.send(&request).await?)
+}
+
+/// The answer with every record of `statement`, following `nextRecordsUrl` until the
+/// last batch, or until the answer is already too large for Connect.
+pub async fn all_records_answer(
+    call: &Invocation<'_>,
+    statement: &str,
+    format: ResponseFormat,
+) -> Result<Value> {
+    let mut page = first_page(call, statement).await?;
+    let mut records = std::mem::take(&mut page.records);
+    loop {
+        let answer = answer::many_records(&records, page.total_size, format)?;
+        let Some(next) = page.next_records_url.take() else {
+            return Ok(answer);
+        };
+        page = QueryPage::from_body(call.send(&ApiRequest::read("query batch", next)).await?)?;
+        records.append(&mut page.records);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pages_read_salesforce_query_answers() {
+        let page = QueryPage::from_body(json!({
+            "totalSize": 3, "done": false,
+            "nextRecordsUrl": "/services/data/v66.0/query/01gD0000002HU6KIAW-2000",
+            "records": [{"Id": "a"}]
+        }))
+        .unwrap();
+        assert_eq!(page.total_size, 3);
+        assert_eq!(page.records, [json!({"Id": "a"})]);
+        assert_eq!(
+            page.next_records_url.as_deref(),
+            Some("/services/data/v66.0/query/01gD0000002HU6KIAW-2000")
+        );
+    }
+
+    #[test]
+    fn malformed_pages_are_errors() {
+        for body in [
+            json!([]),
+            json!({"records": []}),
+            json!({"totalSize": 1}),
+            json!({"totalSize": 1, "records": {}}),
+            json!({"totalSize": 1, "records": [], "nextRecordsUrl": "https://elsewhere.example/x"}),
+        ] {
+            assert!(QueryPage::from_body(body).is_err());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! `update`: `PATCH /sobjects/<sf_object>/<sf_id>` with every other parameter a field to
+//! set; answers `Status` = `204`.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::create::record_fields;
+use super::{Invocation, record_id};
+use crate::answer;
+use crate::error::Result;
+use crate::parameters::{ID, ID_EXPECTED, OBJECT, OBJECT_EXPECTED};
+use crate::salesforce::ApiRequest;
+use crate::soql;
+
+pub async fn run(call: &Invocation<'_>) -> Result<Value> {
+    let parameters = call.parameters;
+    let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
+    let object = soql::identifier(OBJECT, &object)?;
+    let id = record_id(ID, &parameters.required(ID, ID_EXPECTED)?)?;
+    let fields = record_fields(call, &[OBJECT, ID])?;
+    let request = ApiRequest::write(
+        "update",
+        Method::PATCH,
+        format!("/sobjects/{object}/{id}"),
+        Some(Value::Object(fields)),
+    );
+    let status = call.salesforce.send(&request, call.deadline).await?.status;
+    Ok(answer::fields([("Status", &status.to_string())]))
+}

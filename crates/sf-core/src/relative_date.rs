@@ -1,0 +1,120 @@
+//! Relative dates in create and update values: `<delta>|<format>`.
+//!
+//! `2d|date` is the day after tomorrow, `-1h|datetime` an hour ago, `|time` now. The
+//! delta is empty or an integer followed by `w`, `d`, `h` or `m`; the format is `date`,
+//! `time` or `datetime`, all in UTC. A value with `|` that is not of this form is an
+//! error rather than text, so that a typo in a flow never lands in a date field.
+
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{Error, Result};
+
+const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
+const TIME: &[FormatItem<'static>] = format_description!("[hour]:[minute]:[second]");
+const DATETIME: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+
+const EXPECTED: &str = "a relative date `<delta>|<format>`: delta empty or an integer \
+    followed by w, d, h or m (such as 2d or -3h), format date, time or datetime \
+    (such as 2d|date); no other value may contain `|`";
+
+/// The value to send for parameter `parameter`: `value` itself when it holds no `|`,
+/// else the relative date it describes, counted from `now`.
+pub fn resolve(parameter: &str, value: &str, now: OffsetDateTime) -> Result<String> {
+    let Some((delta, format)) = value.split_once('|') else {
+        return Ok(value.to_owned());
+    };
+    let invalid = || Error::invalid(parameter, format!("{EXPECTED}; got {value:?}"));
+    let shift = parse_delta(delta.trim()).ok_or_else(invalid)?;
+    let moment = now.checked_add(shift).ok_or_else(invalid)?;
+    let items = match format.trim() {
+        "date" => DATE,
+        "time" => TIME,
+        "datetime" => DATETIME,
+        _ => return Err(invalid()),
+    };
+    moment.format(items).map_err(|_| invalid())
+}
+
+fn parse_delta(delta: &str) -> Option<Duration> {
+    if delta.is_empty() {
+        return Some(Duration::ZERO);
+    }
+    let unit = delta.chars().last()?;
+    let amount = &delta[..delta.len() - unit.len_utf8()];
+    let digits = amount.strip_prefix(['-', '+']).unwrap_or(amount);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let amount: i64 = amount.parse().ok()?;
+    let minutes_per_unit = match unit {
+        'w' => 7 * 24 * 60,
+        'd' => 24 * 60,
+        'h' => 60,
+        'm' => 1,
+        _ => return None,
+    };
+    Some(Duration::minutes(amount.checked_mul(minutes_per_unit)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2024-05-01 13:45:00 UTC);
+
+    fn at_now(value: &str) -> Result<String> {
+        resolve("ActivityDate", value, NOW)
+    }
+
+    #[test]
+    fn values_without_a_bar_are_untouched() {
+        assert_eq!(at_now("Call back").unwrap(), "Call back");
+        assert_eq!(at_now("").unwrap(), "");
+    }
+
+    #[test]
+    fn each_unit_and_format() {
+        assert_eq!(at_now("2d|date").unwrap(), "2024-05-03");
+        assert_eq!(at_now("|date").unwrap(), "2024-05-01");
+        assert_eq!(at_now("1w|date").unwrap(), "2024-05-08");
+        assert_eq!(at_now("-3h|time").unwrap(), "10:45:00");
+        assert_eq!(at_now("30m|datetime").unwrap(), "2024-05-01T14:15:00Z");
+        assert_eq!(at_now("-1d|datetime").unwrap(), "2024-04-30T13:45:00Z");
+        assert_eq!(at_now("+12h|datetime").unwrap(), "2024-05-02T01:45:00Z");
+        assert_eq!(at_now("|time").unwrap(), "13:45:00");
+    }
+
+    #[test]
+    fn malformed_relative_dates_are_errors_naming_the_parameter() {
+        for bad in [
+            "2|date",
+            "d|date",
+            "2x|date",
+            "2d|",
+            "2d|Date",
+            "2d|date|x",
+            "a | b",
+            "--2d|date",
+            "2.5d|date",
+            "99999999999999999999w|date",
+            "9999999999999w|date",
+            "2 d|date",
+            "٣d|date",
+            "2d|datetime ",
+            "|",
+        ] {
+            let result = at_now(bad);
+            if bad == "2d|datetime " {
+                // Spaces around the format are forgiven, like spaces around field names.
+                assert_eq!(result.unwrap(), "2024-05-03T13:45:00Z");
+                continue;
+            }
+            let error = result.expect_err(bad);
+            assert!(error.to_string().contains("`ActivityDate`"), "{error}");
+        }
+    }
+}

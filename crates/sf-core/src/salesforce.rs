@@ -1,0 +1,379 @@
+//! The Salesforce REST client shared by every operation: one HTTP client, the
+//! credentials and the access token, all kept for the container's life.
+//!
+//! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance and turns
+//! Salesforce's error arrays into [`Error::Salesforce`]. Two recoveries are built in:
+//! - a 401 (an expired or revoked session) fetches one new token and retries once, for
+//!   every request: Salesforce refused it before doing anything;
+//! - a 5xx or a dropped connection repeats a *read* a few times with a short backoff,
+//!   inside the invocation's deadline. A write is repeated only when the connection
+//!   failed before the request was sent: Connect itself retries a failed invocation,
+//!   and a create that may have reached Salesforce must not happen twice.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use crate::auth::{Token, TokenCache, request_token, transport_error};
+use crate::config::Config;
+use crate::credentials::{Credentials, CredentialsReader};
+use crate::deadline::Deadline;
+use crate::error::{Error, Result};
+
+/// Reads are tried at most this many times in all.
+const READ_ATTEMPTS: u32 = 3;
+/// The first pause before a repeat; it doubles with each.
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// Bounds the TCP and TLS handshake, so an unreachable host fails fast.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Idle connections are dropped before Salesforce's side would close them, so a
+/// container thawed after a pause does not write into a dead socket.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// One call to the REST API.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    method: Method,
+    /// Below `/services/data/vNN.N` (`/query`), or a full `/services/data/…` path as
+    /// Salesforce hands out in `nextRecordsUrl`.
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<Value>,
+    /// Whether repeating the call after it may have reached Salesforce is harmless.
+    repeatable: bool,
+    /// Names the call in errors and logs.
+    what: &'static str,
+}
+
+impl ApiRequest {
+    /// A GET: repeatable.
+    pub fn read(what: &'static str, path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::GET,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            repeatable: true,
+            what,
+        }
+    }
+
+    /// A POST that changes nothing, such as a parameterized search: repeatable.
+    pub fn post_read(what: &'static str, path: impl Into<String>, body: Value) -> Self {
+        ApiRequest {
+            method: Method::POST,
+            body: Some(body),
+            ..Self::read(what, path)
+        }
+    }
+
+    /// A create, update or delete: never repeated once it may have been received.
+    pub fn write(
+        what: &'static str,
+        method: Method,
+        path: impl Into<String>,
+        body: Option<Value>,
+    ) -> Self {
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body,
+            repeatable: false,
+            what,
+        }
+    }
+
+    pub fn with_query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name, value.into()));
+        self
+    }
+}
+
+/// A successful answer: its status and JSON body (`Null` when empty, as for a 204).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+pub struct Salesforce {
+    http: reqwest::Client,
+    login_url: String,
+    api_version: String,
+    reader: CredentialsReader,
+    credentials: OnceCell<Credentials>,
+    tokens: TokenCache,
+}
+
+impl Salesforce {
+    /// The client for the function, reading credentials as `config` says.
+    pub async fn from_config(config: &Config) -> Result<Self> {
+        let reader = CredentialsReader::from_config(config).await;
+        Self::new(config, reader)
+    }
+
+    pub fn new(config: &Config, reader: CredentialsReader) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .user_agent(concat!("sf-connect-lambdas/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| Error::Unreachable {
+                what: "the HTTP client".into(),
+                reason: error.to_string(),
+            })?;
+        Ok(Salesforce {
+            http,
+            login_url: config.login_url.clone(),
+            api_version: config.api_version.clone(),
+            reader,
+            credentials: OnceCell::new(),
+            tokens: TokenCache::default(),
+        })
+    }
+
+    /// Reads the credentials and gets a token now, so that the first invocation does not
+    /// wait for them. A failure is left for that invocation to meet and report again.
+    pub async fn warm_up(&self, deadline: Deadline) -> Result<()> {
+        let credentials = self.credentials().await?;
+        self.tokens
+            .get(|| self.first_token(credentials, deadline))
+            .await
+            .map(drop)
+    }
+
+    /// The credentials, read once; a failed read is tried again by the next caller.
+    async fn credentials(&self) -> Result<&Credentials> {
+        self.credentials
+            .get_or_try_init(|| self.reader.read())
+            .await
+    }
+
+    /// A cached `AuthToken` when the credentials hold one, else a login.
+    async fn first_token(&self, credentials: &Credentials, deadline: Deadline) -> Result<Token> {
+        match &credentials.cached_token {
+            Some((access_token, instance_url)) => Ok(Token {
+                access_token: access_token.clone(),
+                instance_url: instance_url.clone(),
+            }),
+            None => self.login(credentials, deadline).await,
+        }
+    }
+
+    async fn login(&self, credentials: &Credentials, deadline: Deadline) -> Result<Token> {
+        tracing::debug!(flow = credentials.flow.name(), "requesting an access token");
+        request_token(&self.http, &self.login_url, credentials, deadline).await
+    }
+
+    /// Sends `request`, recovering as the module says, and returns the answer or
+    /// Salesforce's error.
+    pub async fn send(&self, request: &ApiRequest, deadline: Deadline) -> Result<ApiResponse> {
+        let credentials = self.credentials().await?;
+        let mut token = self
+            .tokens
+            .get(|| self.first_token(credentials, deadline))
+            .await?;
+        let mut token_replaced = false;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.attempt(request, &token, deadline).await;
+            let retry = match &outcome {
+                Ok((401, _)) if !token_replaced => {
+                    tracing::info!(call = request.what, "session rejected; logging in again");
+                    token = self
+                        .tokens
+                        .replace(&token, || self.login(credentials, deadline))
+                        .await?;
+                    token_replaced = true;
+                    continue;
+                }
+                Ok((status, _)) => request.repeatable && *status >= 500,
+                Err(error) => request.repeatable || error.is_connect(),
+            };
+            if retry && attempt < READ_ATTEMPTS && self.pause_before_retry(attempt, deadline).await
+            {
+                tracing::warn!(call = request.what, attempt, "retrying after a failure");
+                attempt += 1;
+                continue;
+            }
+            return match outcome {
+                Ok((status, body)) => interpret(status, &body),
+                Err(error) => Err(transport_error(
+                    &format!("Salesforce ({})", request.what),
+                    error,
+                    deadline,
+                )),
+            };
+        }
+    }
+
+    /// Waits before attempt `attempt + 1`; false when the deadline leaves no room for it.
+    async fn pause_before_retry(&self, attempt: u32, deadline: Deadline) -> bool {
+        let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
+        match deadline.remaining("") {
+            Ok(left) if left > pause * 2 => {
+                tokio::time::sleep(pause).await;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// One HTTP exchange: the status and the raw body.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        token: &Token,
+        deadline: Deadline,
+    ) -> std::result::Result<(u16, Vec<u8>), reqwest::Error> {
+        let url = if request.path.starts_with("/services/data/") {
+            format!("{}{}", token.instance_url, request.path)
+        } else {
+            format!(
+                "{}/services/data/{}{}",
+                token.instance_url, self.api_version, request.path
+            )
+        };
+        // Past the deadline the request still goes out with a minimal timeout, so the
+        // caller gets the same timeout error from one place.
+        let timeout = deadline
+            .remaining(request.what)
+            .unwrap_or(Duration::from_millis(1));
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .bearer_auth(&token.access_token)
+            .timeout(timeout);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.json(body);
+        }
+        tracing::debug!(method = %request.method, path = %request.path, call = request.what, "calling Salesforce");
+        let response = builder.send().await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await?;
+        tracing::debug!(
+            status,
+            bytes = body.len(),
+            call = request.what,
+            "Salesforce answered"
+        );
+        Ok((status, body.to_vec()))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct SalesforceError {
+    #[serde(rename = "errorCode", default)]
+    error_code: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// A 2xx answer's JSON, or the error Salesforce's body describes.
+fn interpret(status: u16, body: &[u8]) -> Result<ApiResponse> {
+    if (200..300).contains(&status) {
+        let body = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(body).map_err(|_| {
+                Error::UnexpectedResponse(format!(
+                    "HTTP {status} with a body that is not valid JSON"
+                ))
+            })?
+        };
+        return Ok(ApiResponse { status, body });
+    }
+    // Salesforce answers errors as an array of {errorCode, message}; a few resources
+    // (Chatter among them) answer a single such object.
+    let errors: Vec<SalesforceError> = serde_json::from_slice::<Vec<SalesforceError>>(body)
+        .or_else(|_| serde_json::from_slice::<SalesforceError>(body).map(|one| vec![one]))
+        .unwrap_or_default();
+    let errors: Vec<SalesforceError> = errors
+        .into_iter()
+        .filter(|error| !error.error_code.is_empty() || !error.message.is_empty())
+        .collect();
+    if errors.is_empty() {
+        return Err(Error::UnexpectedResponse(format!(
+            "HTTP {status} without Salesforce's error details"
+        )));
+    }
+    Err(Error::Salesforce {
+        status,
+        code: errors
+            .iter()
+            .map(|error| error.error_code.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        message: errors
+            .iter()
+            .map(|error| error.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn success_bodies_are_json_or_nothing() {
+        assert_eq!(
+            interpret(200, br#"{"totalSize":0}"#).unwrap(),
+            ApiResponse {
+                status: 200,
+                body: json!({"totalSize": 0})
+            }
+        );
+        assert_eq!(interpret(204, b"").unwrap().body, Value::Null);
+        assert!(matches!(
+            interpret(200, br#"{"totalSize":"#),
+            Err(Error::UnexpectedResponse(_))
+        ));
+    }
+
+    #[test]
+    fn error_arrays_become_salesforce_errors() {
+        let error = interpret(
+            400,
+            br#"[{"message":"unexpected token: FROM","errorCode":"MALFORMED_QUERY"}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            Error::Salesforce {
+                status: 400,
+                code: "MALFORMED_QUERY".into(),
+                message: "unexpected token: FROM".into()
+            }
+        );
+        let two = interpret(
+            400,
+            br#"[{"message":"a","errorCode":"REQUIRED_FIELD_MISSING","fields":["Subject"]},{"message":"b","errorCode":"INVALID_FIELD"}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            two.to_string(),
+            "Salesforce error (HTTP 400): REQUIRED_FIELD_MISSING, INVALID_FIELD: a; b"
+        );
+        let single = interpret(404, br#"{"errorCode":"NOT_FOUND","message":"gone"}"#).unwrap_err();
+        assert!(single.to_string().contains("NOT_FOUND: gone"));
+    }
+
+    #[test]
+    fn errors_without_details_say_so() {
+        for body in [&b"<html>Bad gateway</html>"[..], b"", b"[]", b"[{}]"] {
+            assert!(matches!(
+                interpret(502, body),
+                Err(Error::UnexpectedResponse(_))
+            ));
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! Building SOQL text so that no parameter value can change a statement's shape.
+//!
+//! Three rules live here:
+//! - identifiers (object and field names) are checked against SOQL's grammar and refused
+//!   otherwise ([`identifier`], [`field_list`]);
+//! - values become string literals with every escape SOQL defines
+//!   ([`escape_literal`]), or typed literals for JSON numbers and booleans;
+//! - the lookup operation's conditions ([`condition`]) and the query operation's
+//!   replacements ([`substitute`]).
+//!
+//! Replacements in a free-form `query` are the delicate part: the flow author's text is
+//! trusted, the values (often the caller's own input) are not. A value that lands inside
+//! a string literal of the template is escaped; a value that lands outside one (a field
+//! or object name, a LIMIT) must be an identifier list or a number, or the call is
+//! refused. Inserted values are never searched again for other parameter names.
+
+use crate::error::{Error, Result};
+use crate::parameters::Scalar;
+
+/// Escapes `value` for use between single quotes in SOQL, with the escape sequences the
+/// SOQL reference defines (`\n \r \t \b \f \" \' \\`).
+pub fn escape_literal(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        match c {
+            '\'' => escaped.push_str("\\'"),
+            '"' => escaped.push_str("\\\""),
+            '\\' => escaped.push_str("\\\\"),
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            '\u{8}' => escaped.push_str("\\b"),
+            '\u{c}' => escaped.push_str("\\f"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// `'value'`, escaped.
+pub fn quote(value: &str) -> String {
+    format!("'{}'", escape_literal(value))
+}
+
+/// True for one SOQL name: a letter, then letters, digits and underscores (custom
+/// fields `Foo__c`, namespaces `ns__Foo__c`).
+fn is_name(part: &str) -> bool {
+    let mut chars = part.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// True for a name or a relationship path such as `Account.Owner.Name`.
+pub fn is_identifier(candidate: &str) -> bool {
+    !candidate.is_empty() && candidate.split('.').all(is_name)
+}
+
+/// Checks the value of parameter `parameter` is an sObject or field name.
+pub fn identifier<'a>(parameter: &str, candidate: &'a str) -> Result<&'a str> {
+    let trimmed = candidate.trim();
+    if is_identifier(trimmed) {
+        Ok(trimmed)
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!(
+                "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {:?}",
+                candidate
+            ),
+        ))
+    }
+}
+
+/// True for one entry of a field list: a field path or a single-argument SOQL function
+/// applied to one, such as `toLabel(Status)` or `FORMAT(Amount)`.
+fn is_field_expression(entry: &str) -> bool {
+    if let Some(inner) = entry.strip_suffix(')')
+        && let Some((function, argument)) = inner.split_once('(')
+    {
+        return is_name(function.trim()) && is_identifier(argument.trim());
+    }
+    is_identifier(entry)
+}
+
+/// Splits a comma-separated field list (`"Id, Name , Account.Name"`), ignoring spaces
+/// around names, and checks every entry.
+pub fn field_list(parameter: &str, value: &str) -> Result<Vec<String>> {
+    let fields: Vec<String> = value.split(',').map(|f| f.trim().to_owned()).collect();
+    if fields.iter().any(|f| !is_field_expression(f)) {
+        return Err(Error::invalid(
+            parameter,
+            format!(
+                "a comma-separated list of field API names such as \"Id, Name, Account.Name\", got {:?}",
+                value
+            ),
+        ));
+    }
+    Ok(fields)
+}
+
+/// A scalar parameter value written as a SOQL literal: text is quoted and escaped,
+/// numbers and booleans keep their JSON type, null is `null`.
+fn literal(value: &Scalar) -> String {
+    match value {
+        Scalar::Text(text) => quote(text),
+        Scalar::Number(number) => number.clone(),
+        Scalar::Bool(flag) => flag.to_string(),
+        Scalar::Null => "null".to_owned(),
+    }
+}
+
+/// One lookup condition for parameter `field` = `value`:
+/// - `MobilePhone`/`HomePhone` (any case): the last ten digits `AAABBBCCCC` match stored
+///   numbers in any punctuation through `LIKE '%AAA%BBB%CCCC%'`;
+/// - a text value holding `%`: `LIKE`;
+/// - otherwise `=`.
+pub fn condition(field: &str, value: &Scalar) -> Result<String> {
+    let field = identifier(field, field)?;
+    if field.eq_ignore_ascii_case("MobilePhone") || field.eq_ignore_ascii_case("HomePhone") {
+        let digits: String = match value {
+            Scalar::Text(text) => text.chars().filter(char::is_ascii_digit).collect(),
+            Scalar::Number(number) => number.chars().filter(char::is_ascii_digit).collect(),
+            _ => String::new(),
+        };
+        if digits.len() < 10 {
+            return Err(Error::invalid(
+                field,
+                "a phone number with at least ten digits",
+            ));
+        }
+        let last_ten = &digits[digits.len() - 10..];
+        return Ok(format!(
+            "{field} LIKE '%{}%{}%{}%'",
+            &last_ten[..3],
+            &last_ten[3..6],
+            &last_ten[6..]
+        ));
+    }
+    match value {
+        Scalar::Text(text) if text.contains('%') => Ok(format!("{field} LIKE {}", quote(text))),
+        other => Ok(format!("{field} = {}", literal(other))),
+    }
+}
+
+/// `SELECT <fields> FROM <object> [WHERE c1 AND c2 …]` from parts already checked.
+pub fn select(fields: &[String], object: &str, conditions: &[String]) -> String {
+    let mut soql = format!("SELECT {} FROM {}", fields.join(", "), object);
+    if !conditions.is_empty() {
+        soql.push_str(" WHERE ");
+        soql.push_str(&conditions.join(" AND "));
+    }
+    soql
+}
+
+/// For each byte of `soql`, whether it lies inside a single-quoted string literal
+/// (the quotes themselves count as inside).
+fn literal_mask(soql: &str) -> Vec<bool> {
+    let mut mask = Vec::with_capacity(soql.len());
+    let mut inside = false;
+    let mut escaped = false;
+    for byte in soql.bytes() {
+        if inside {
+            mask.push(true);
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'\'' {
+                inside = false;
+            }
+        } else {
+            inside = byte == b'\'';
+            mask.push(inside);
+        }
+    }
+    mask
+}
+
+/// True for text that may stand outside a literal in place of a parameter: a field or
+/// object name, a comma-separated list of them, or a plain number (a LIMIT, an amount).
+fn is_bare_value(text: &str) -> bool {
+    let is_number = {
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let mut parts = unsigned.splitn(2, '.');
+        let whole = parts.next().unwrap_or("");
+        let fraction = parts.next();
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    is_number || (!text.is_empty() && text.split(',').all(|part| is_identifier(part.trim())))
+}
+
+enum Piece<'a> {
+    /// Text of the template, with its byte offset in the template.
+    Template(&'a str, usize),
+    /// A value already inserted: never searched again.
+    Inserted(String),
+}
+
+/// Replaces every occurrence of each parameter name in `template` by its value, in the
+/// order given. Inside a string literal the value is escaped; outside, it must be a name,
+/// a list of names or a number.
+pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<String> {
+    let mask = literal_mask(template);
+    let mut pieces = vec![Piece::Template(template, 0)];
+    for (name, value) in replacements {
+        if name.is_empty() {
+            continue;
+        }
+        let mut next = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            let Piece::Template(text, offset) = piece else {
+                next.push(piece);
+                continue;
+            };
+            let mut rest_start = 0;
+            for (at, _) in text.match_indices(name) {
+                let start = offset + at;
+                let end = start + name.len() - 1;
+                if mask[start] != mask[end] {
+                    return Err(Error::invalid(
+                        name,
+                        "a parameter name that does not straddle a quote in `query`",
+                    ));
+                }
+                next.push(Piece::Template(&text[rest_start..at], offset + rest_start));
+                next.push(Piece::Inserted(replacement_text(name, value, mask[start])?));
+                rest_start = at + name.len();
+            }
+            next.push(Piece::Template(&text[rest_start..], offset + rest_start));
+        }
+        pieces = next;
+    }
+    Ok(pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Template(text, _) => *text,
+            Piece::Inserted(text) => text.as_str(),
+        })
+        .collect())
+}
+
+fn replacement_text(name: &str, value: &Scalar, inside_literal: bool) -> Result<String> {
+    let text = value.as_text();
+    if inside_literal {
+        return Ok(escape_literal(&text));
+    }
+    if matches!(value, Scalar::Bool(_) | Scalar::Null) || is_bare_value(text.trim()) {
+        return Ok(text.trim().to_owned());
+    }
+    Err(Error::invalid(
+        name,
+        format!(
+            "a field or object name, a comma-separated list of names, or a number, because \
+             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {text:?}"
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &str) -> Scalar {
+        Scalar::Text(value.to_owned())
+    }
+
+    #[test]
+    fn escapes_every_soql_escape() {
+        assert_eq!(escape_literal(r"O'Brien"), r"O\'Brien");
+        assert_eq!(escape_literal(r"back\slash"), r"back\\slash");
+        assert_eq!(escape_literal("say \"hi\""), r#"say \"hi\""#);
+        assert_eq!(
+            escape_literal("a\nb\rc\td\u{8}e\u{c}f"),
+            r"a\nb\rc\td\be\ff"
+        );
+        assert_eq!(escape_literal(r"\'"), r"\\\'");
+        assert_eq!(escape_literal("100% ünïcode"), "100% ünïcode");
+    }
+
+    #[test]
+    fn identifiers_accept_api_names_and_paths_only() {
+        for good in [
+            "Case",
+            "Account.Name",
+            "ns__Thing__c",
+            "Owner.Profile.Name",
+            "X1",
+        ] {
+            assert!(is_identifier(good), "{good}");
+        }
+        for bad in [
+            "",
+            "1Case",
+            "Case WHERE",
+            "Name'",
+            "Id,Name",
+            "Account..Name",
+            ".Name",
+            "Name.",
+            "Ｃase",
+            "Name--",
+            "Id FROM User",
+        ] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn identifier_error_names_the_parameter() {
+        let error = identifier("sf_object", "Case; DELETE").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid parameter `sf_object`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn field_lists_ignore_spaces_and_refuse_injection() {
+        assert_eq!(
+            field_list("sf_fields", " Id ,Name,  Account.Name , toLabel(Status)").unwrap(),
+            ["Id", "Name", "Account.Name", "toLabel(Status)"]
+        );
+        for bad in [
+            "",
+            "Id,",
+            "Id, Name FROM Case --",
+            "Id) FROM User WHERE (Id",
+            "(Id)",
+        ] {
+            assert!(field_list("sf_fields", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_like_and_typed_conditions() {
+        assert_eq!(condition("Name", &text("Jim")).unwrap(), "Name = 'Jim'");
+        assert_eq!(condition("Name", &text("Ji%")).unwrap(), "Name LIKE 'Ji%'");
+        assert_eq!(
+            condition("Subject", &text("it's 50% off\\")).unwrap(),
+            r"Subject LIKE 'it\'s 50% off\\'"
+        );
+        assert_eq!(
+            condition("Amount", &Scalar::Number("12.5".into())).unwrap(),
+            "Amount = 12.5"
+        );
+        assert_eq!(
+            condition("IsClosed", &Scalar::Bool(false)).unwrap(),
+            "IsClosed = false"
+        );
+        assert_eq!(condition("Email", &Scalar::Null).unwrap(), "Email = null");
+        assert_eq!(
+            condition("Account.Name", &text("x' OR Name != '")).unwrap(),
+            r"Account.Name = 'x\' OR Name != \''"
+        );
+    }
+
+    #[test]
+    fn phone_fields_match_any_punctuation() {
+        assert_eq!(
+            condition("MobilePhone", &text("+1 (555) 123-4567")).unwrap(),
+            "MobilePhone LIKE '%555%123%4567%'"
+        );
+        assert_eq!(
+            condition("homephone", &text("+441122334455")).unwrap(),
+            "homephone LIKE '%112%233%4455%'"
+        );
+        assert_eq!(
+            condition("MobilePhone", &Scalar::Number("5551234567".into())).unwrap(),
+            "MobilePhone LIKE '%555%123%4567%'"
+        );
+        let error = condition("MobilePhone", &text("12345")).unwrap_err();
+        assert!(error.to_string().contains("`MobilePhone`"), "{error}");
+        assert!(condition("MobilePhone", &text("anonymous")).is_err());
+    }
+
+    #[test]
+    fn condition_refuses_bad_field_names() {
+        let error = condition("Name = 'x' OR Id", &text("y")).unwrap_err();
+        assert!(matches!(error, Error::InvalidParameter { .. }));
+    }
+
+    #[test]
+    fn select_with_and_without_conditions() {
+        let fields = vec!["Id".to_owned(), "Subject".to_owned()];
+        assert_eq!(select(&fields, "Case", &[]), "SELECT Id, Subject FROM Case");
+        assert_eq!(
+            select(
+                &fields,
+                "Case",
+                &["Status = 'New'".into(), "Priority = 'High'".into()]
+            ),
+            "SELECT Id, Subject FROM Case WHERE Status = 'New' AND Priority = 'High'"
+        );
+    }
+
+    #[test]
+    fn substitutes_names_in_order() {
+        let soql = substitute(
+            "select field from object",
+            &[("field", text("Id")), ("object", text("Task"))],
+        )
+        .unwrap();
+        assert_eq!(soql, "select Id from Task");
+    }
+
+    #[test]
+    fn substitution_escapes_values_inside_literals() {
+        let soql = substitute(
+            "select Id from Contact where Phone LIKE '%number%'",
+            &[("number", text("555' OR Name != '"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            r"select Id from Contact where Phone LIKE '%555\' OR Name != \'%'"
+        );
+        let soql = substitute(
+            "select Id from Case where Subject = 'subj'",
+            &[("subj", text("a\\"))],
+        )
+        .unwrap();
+        assert_eq!(soql, r"select Id from Case where Subject = 'a\\'");
+    }
+
+    #[test]
+    fn substitution_outside_literals_takes_names_and_numbers_only() {
+        let soql = substitute(
+            "select fields from Case limit n",
+            &[
+                ("fields", text("Id, Subject")),
+                ("n", Scalar::Number("5".into())),
+            ],
+        )
+        .unwrap();
+        assert_eq!(soql, "select Id, Subject from Case limit 5");
+        let error = substitute(
+            "select Id from object",
+            &[("object", text("Case WHERE Id != null"))],
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("`object`"), "{error}");
+        assert!(substitute("select Id from Case limit n", &[("n", text("5 OFFSET 2"))]).is_err());
+        assert!(substitute("select Id from Case limit n", &[("n", text(""))]).is_err());
+    }
+
+    #[test]
+    fn inserted_values_are_not_searched_again() {
+        let soql = substitute(
+            "select Id from Contact where Name = 'who' and Title = 'what'",
+            &[("who", text("what")), ("what", text("CEO"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            "select Id from Contact where Name = 'what' and Title = 'CEO'"
+        );
+    }
+
+    #[test]
+    fn literal_mask_follows_escapes() {
+        let template = r"a 'b\'c' d";
+        let mask = literal_mask(template);
+        let inside: String = template
+            .chars()
+            .zip(&mask)
+            .map(|(c, inside)| if *inside { c } else { '_' })
+            .collect();
+        assert_eq!(inside, r"__'b\'c'__");
+    }
+
+    #[test]
+    fn a_name_straddling_a_quote_is_refused() {
+        assert!(
+            substitute(
+                "select Id from Case where Subject = 'x'",
+                &[("= 'x", text("y"))]
+            )
+            .is_err()
+        );
+    }
+}
