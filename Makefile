@@ -7,7 +7,11 @@ VENV := $(CURDIR)/.venv
 PY_TOOLS := $(VENV)/.installed
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: all test check fmt clippy rust-test tools build build-lambdas
+.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy
+
+# Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
+CDK_CONTEXT ?=
+INFRA_DEPS := infra/node_modules/.package-lock.json
 
 all: check
 
@@ -26,7 +30,14 @@ build:
 rust-test: tools
 	cargo test --workspace
 
-test: rust-test
+## Node packages for the CDK app, exactly as the lock file pins them.
+$(INFRA_DEPS): infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund --loglevel=error
+
+infra-test: $(INFRA_DEPS)
+	cd infra && npm run build && npm test
+
+test: rust-test infra-test
 
 fmt:
 	cargo fmt --all -- --check
@@ -39,3 +50,11 @@ check: fmt clippy test
 ## Release binaries for Lambda (Amazon Linux 2023, ARM64), in target/lambda/<name>/bootstrap.
 build-lambdas: tools
 	cargo lambda build --release --arm64
+
+## The CloudFormation template (infra/cdk.out/SfConnect.template.json), offline.
+synth: build-lambdas $(INFRA_DEPS)
+	cd infra && npm run synth -- $(CDK_CONTEXT)
+
+## Deploys with the AWS credentials of the shell (see infra/README.md).
+deploy: build-lambdas $(INFRA_DEPS)
+	cd infra && npm run deploy -- $(CDK_CONTEXT)

@@ -7,7 +7,11 @@ use serde_json::json;
 use sf_core::{Error, Operation};
 use support::*;
 
-async fn expect_query(server: &mut mockito::ServerGuard, soql: &str, body: String) -> mockito::Mock {
+async fn expect_query(
+    server: &mut mockito::ServerGuard,
+    soql: &str,
+    body: String,
+) -> mockito::Mock {
     server
         .mock("GET", data_path("/query").as_str())
         .match_query(Matcher::UrlEncoded("q".into(), soql.into()))
@@ -27,7 +31,11 @@ async fn lookup_answers_the_first_record_and_the_count() {
     let query = expect_query(
         &mut server,
         "SELECT Id FROM Case WHERE CaseNumber = '00001026'",
-        query_answer(json!([record("Case", "5006g00000AaIs7AAF", json!({}))]), 1, None),
+        query_answer(
+            json!([record("Case", "5006g00000AaIs7AAF", json!({}))]),
+            1,
+            None,
+        ),
     )
     .await;
     let function = function(Operation::Lookup, &server);
@@ -125,7 +133,12 @@ async fn lookup_with_several_matches_answers_the_first_and_counts_all() {
 async fn lookup_without_conditions_or_matches() {
     let mut server = mockito::Server::new_async().await;
     token_endpoint(&mut server, TOKEN).await;
-    expect_query(&mut server, "SELECT Id FROM Case", query_answer(json!([]), 0, None)).await;
+    expect_query(
+        &mut server,
+        "SELECT Id FROM Case",
+        query_answer(json!([]), 0, None),
+    )
+    .await;
     let function = function(Operation::Lookup, &server);
     let answer = invoke(&function, json!({"sf_object": "Case", "sf_fields": "Id"}))
         .await
@@ -161,7 +174,11 @@ async fn json_response_format_keeps_relationships_nested() {
         &mut server,
         "SELECT Id, Account.Name FROM Contact WHERE Email = 'jim@example.com'",
         query_answer(
-            json!([record("Contact", "003000000000001AAA", json!({"Account": {"attributes": {}, "Name": "Acme"}}))]),
+            json!([record(
+                "Contact",
+                "003000000000001AAA",
+                json!({"Account": {"attributes": {}, "Name": "Acme"}})
+            )]),
             1,
             None,
         ),
@@ -187,13 +204,34 @@ async fn bad_input_is_refused_before_any_request() {
         (json!({"sf_fields": "Id"}), "sf_object"),
         (json!({"sf_object": "Case"}), "sf_fields"),
         (json!({"sf_object": "", "sf_fields": "Id"}), "sf_object"),
-        (json!({"sf_object": "Case WHERE", "sf_fields": "Id"}), "sf_object"),
-        (json!({"sf_object": "Case", "sf_fields": "Id FROM User --"}), "sf_fields"),
-        (json!({"sf_object": "Case", "sf_fields": "Id", "Subject = 'x' OR Id": "y"}), "Subject = 'x' OR Id"),
-        (json!({"sf_object": "Case", "sf_fields": "Id", "Subject": {"nested": true}}), "Subject"),
-        (json!({"sf_object": "Case", "sf_fields": "Id", "MobilePhone": "123"}), "MobilePhone"),
-        (json!({"sf_operation": "create", "sf_object": "Case", "sf_fields": "Id"}), "sf_operation"),
-        (json!({"sf_object": "Case", "sf_fields": "Id", "sf_response_format": "xml"}), "sf_response_format"),
+        (
+            json!({"sf_object": "Case WHERE", "sf_fields": "Id"}),
+            "sf_object",
+        ),
+        (
+            json!({"sf_object": "Case", "sf_fields": "Id FROM User --"}),
+            "sf_fields",
+        ),
+        (
+            json!({"sf_object": "Case", "sf_fields": "Id", "Subject = 'x' OR Id": "y"}),
+            "Subject = 'x' OR Id",
+        ),
+        (
+            json!({"sf_object": "Case", "sf_fields": "Id", "Subject": {"nested": true}}),
+            "Subject",
+        ),
+        (
+            json!({"sf_object": "Case", "sf_fields": "Id", "MobilePhone": "123"}),
+            "MobilePhone",
+        ),
+        (
+            json!({"sf_operation": "create", "sf_object": "Case", "sf_fields": "Id"}),
+            "sf_operation",
+        ),
+        (
+            json!({"sf_object": "Case", "sf_fields": "Id", "sf_response_format": "xml"}),
+            "sf_response_format",
+        ),
     ];
     for (parameters, named) in cases {
         let mut server = mockito::Server::new_async().await;
@@ -201,10 +239,16 @@ async fn bad_input_is_refused_before_any_request() {
         let function = function(Operation::Lookup, &server);
         let error = invoke(&function, parameters.clone()).await.unwrap_err();
         assert!(
-            matches!(error, Error::MissingParameter { .. } | Error::InvalidParameter { .. }),
+            matches!(
+                error,
+                Error::MissingParameter { .. } | Error::InvalidParameter { .. }
+            ),
             "{parameters}: {error:?}"
         );
-        assert!(error.to_string().contains(&format!("`{named}`")), "{parameters}: {error}");
+        assert!(
+            error.to_string().contains(&format!("`{named}`")),
+            "{parameters}: {error}"
+        );
         assert_all(&forbidden);
     }
 }
@@ -223,10 +267,16 @@ async fn a_query_error_names_salesforces_code() {
         .create_async()
         .await;
     let function = function(Operation::Lookup, &server);
-    let error = invoke(&function, json!({"sf_object": "Case", "sf_fields": "Id, Foo"}))
-        .await
-        .unwrap_err();
+    let error = invoke(
+        &function,
+        json!({"sf_object": "Case", "sf_fields": "Id, Foo"}),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.error_type(), "SalesforceError");
     assert!(error.to_string().contains("INVALID_FIELD: "), "{error}");
-    assert!(error.to_string().contains("No such column 'Foo'"), "{error}");
+    assert!(
+        error.to_string().contains("No such column 'Foo'"),
+        "{error}"
+    );
 }

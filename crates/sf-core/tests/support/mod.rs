@@ -25,7 +25,11 @@ pub fn config(server: &ServerGuard, credentials_json: &str) -> Config {
     .unwrap()
 }
 
-pub fn function_with(operation: Operation, server: &ServerGuard, credentials_json: &str) -> Function {
+pub fn function_with(
+    operation: Operation,
+    server: &ServerGuard,
+    credentials_json: &str,
+) -> Function {
     let config = config(server, credentials_json);
     let reader = CredentialsReader::with_ssm_client(&config, None);
     Function::new(operation, Salesforce::new(&config, reader).unwrap())
@@ -102,7 +106,13 @@ pub fn bearer(token: &str) -> String {
 pub async fn forbid_requests(server: &mut ServerGuard) -> Vec<Mock> {
     let mut mocks = Vec::new();
     for method in ["GET", "POST", "PATCH", "DELETE", "PUT"] {
-        mocks.push(server.mock(method, Matcher::Any).expect(0).create_async().await);
+        mocks.push(
+            server
+                .mock(method, Matcher::Any)
+                .expect(0)
+                .create_async()
+                .await,
+        );
     }
     mocks
 }

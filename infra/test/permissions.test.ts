@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ACCOUNT_ARN,
+  INSTANCE_ARN,
+  actions,
+  flatten,
+  resources,
+  roleStatements,
+  salesforceFunctions,
+  Statement,
+  synthFunctions,
+} from './helpers';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const SECRET_COMPLETE_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:sfInvokeAPI/prod-AbC123';
+
+/** Every function role's statements, checked to name no `*` resource; keyed by function logical id. */
+function statementsByFunction(template: Template): Record<string, Statement[]> {
+  const result: Record<string, Statement[]> = {};
+  for (const id of Object.keys(salesforceFunctions(template))) {
+    const statements = roleStatements(template, id);
+    for (const s of statements) {
+      assert.equal(s.Effect, 'Allow');
+      for (const r of resources(s)) assert.ok(!r.includes('*'), `${id} has a wildcard resource ${r}`);
+      for (const a of actions(s)) assert.ok(!a.includes('*'), `${id} has a wildcard action ${a}`);
+    }
+    result[id] = statements;
+  }
+  assert.equal(Object.keys(result).length, 11);
+  return result;
+}
+
+/** Statements other than writing the function's own logs, which every role has. */
+function credentialStatements(statements: Statement[]): Statement[] {
+  const logs = statements.filter((s) => actions(s).every((a) => a.startsWith('logs:')));
+  assert.equal(logs.length, 1);
+  assert.deepEqual(actions(logs[0]).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  assert.equal(resources(logs[0]).length, 1);
+  assert.match(resources(logs[0])[0], /^\$\{FunctionsSf\w+Logs\w+\.Arn\}$/);
+  return statements.filter((s) => s !== logs[0]);
+}
+
+function managedKeyLookups(template: Template): Record<string, { alias: string }> {
+  const found: Record<string, { alias: string }> = {};
+  for (const [id, r] of Object.entries(template.findResources('Custom::AwsManagedKeyArn'))) {
+    const call = JSON.parse(flatten(r.Properties.Create));
+    assert.equal(call.action, 'DescribeKey');
+    found[id] = { alias: call.parameters.KeyId };
+  }
+  return found;
+}
+
+describe('least privilege', () => {
+  it('reads exactly the credentials parameter, decrypting with the AWS managed SSM key through SSM only', () => {
+    const { template } = synthFunctions();
+    const lookups = managedKeyLookups(template);
+    assert.deepEqual(Object.values(lookups), [{ alias: 'alias/aws/ssm' }]);
+    const lookupId = Object.keys(lookups)[0];
+
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const rest = credentialStatements(statements);
+      assert.equal(rest.length, 2);
+      const [read, decrypt] = rest;
+      assert.deepEqual(actions(read), ['ssm:GetParameter']);
+      assert.deepEqual(resources(read), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/credentials')]);
+      assert.deepEqual(actions(decrypt), ['kms:Decrypt']);
+      assert.deepEqual(resources(decrypt), [`\${${lookupId}.KeyMetadata.Arn}`]);
+      assert.deepEqual(Object.keys(decrypt.Condition!), ['StringEquals']);
+      assert.equal(flatten(decrypt.Condition!.StringEquals['kms:ViaService']), 'ssm.${AWS::Region}.${AWS::URLSuffix}');
+    }
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+      if (id.startsWith('Functions')) assert.equal(role.Properties.ManagedPolicyArns, undefined, `${id} has a managed policy`);
+    }
+  });
+
+  it('lets the key lookup describe only the key behind that alias', () => {
+    const { template } = synthFunctions();
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actions(s).includes('kms:DescribeKey')),
+    );
+    assert.equal(policies.length, 1);
+    const [statement] = policies[0].Properties.PolicyDocument.Statement as Statement[];
+    assert.deepEqual(actions(statement), ['kms:DescribeKey']);
+    assert.deepEqual(statement.Condition, { StringEquals: { 'kms:RequestAlias': 'alias/aws/ssm' } });
+  });
+
+  it('decrypts with the customer managed key when one is given, with no lookup', () => {
+    const { template } = synthFunctions((stack) => ({ credentialsKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) }));
+    template.resourceCountIs('Custom::AwsManagedKeyArn', 0);
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const decrypt = credentialStatements(statements).find((s) => actions(s).includes('kms:Decrypt'))!;
+      assert.deepEqual(resources(decrypt), [KEY_ARN]);
+    }
+  });
+
+  it('reads a Secrets Manager secret through the Parameter Store reference path', () => {
+    const { template } = synthFunctions((stack) => ({
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'sfInvokeAPI/prod'),
+    }));
+    assert.deepEqual(Object.values(managedKeyLookups(template)), [{ alias: 'alias/aws/secretsmanager' }]);
+    for (const fn of Object.values(salesforceFunctions(template))) {
+      assert.equal(fn.Properties!.Environment.Variables.SF_CREDENTIALS_PARAMETER, '/aws/reference/secretsmanager/sfInvokeAPI/prod');
+    }
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const rest = credentialStatements(statements);
+      assert.equal(rest.length, 3);
+      const byAction = Object.fromEntries(rest.map((s) => [actions(s).join(','), s]));
+      assert.deepEqual(resources(byAction['ssm:GetParameter']), [
+        ACCOUNT_ARN('ssm', 'parameter/aws/reference/secretsmanager/sfInvokeAPI/prod'),
+      ]);
+      // The six characters Secrets Manager appends to the name, and nothing more.
+      assert.deepEqual(resources(byAction['secretsmanager:GetSecretValue']), [
+        ACCOUNT_ARN('secretsmanager', 'secret:sfInvokeAPI/prod-??????'),
+      ]);
+      const decrypt = byAction['kms:Decrypt'];
+      assert.equal(flatten(decrypt.Condition!.StringEquals['kms:ViaService']), 'secretsmanager.${AWS::Region}.${AWS::URLSuffix}');
+    }
+  });
+
+  it('names a secret given by complete ARN exactly, with its customer managed key', () => {
+    const { template } = synthFunctions((stack) => ({
+      credentialsSecret: secretsmanager.Secret.fromSecretAttributes(stack, 'Secret', {
+        secretCompleteArn: SECRET_COMPLETE_ARN,
+        encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      }),
+    }));
+    template.resourceCountIs('Custom::AwsManagedKeyArn', 0);
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const byAction = Object.fromEntries(credentialStatements(statements).map((s) => [actions(s).join(','), s]));
+      assert.deepEqual(resources(byAction['secretsmanager:GetSecretValue']), [SECRET_COMPLETE_ARN]);
+      assert.deepEqual(resources(byAction['kms:Decrypt']), [KEY_ARN]);
+      assert.deepEqual(resources(byAction['ssm:GetParameter']), [
+        ACCOUNT_ARN('ssm', 'parameter/aws/reference/secretsmanager/sfInvokeAPI/prod'),
+      ]);
+    }
+  });
+
+  it('reads and writes the token cache parameter only when one is named', () => {
+    const without = synthFunctions().template;
+    for (const statements of Object.values(statementsByFunction(without))) {
+      assert.ok(!statements.some((s) => actions(s).includes('ssm:PutParameter')));
+    }
+    for (const fn of Object.values(salesforceFunctions(without))) {
+      assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, undefined);
+    }
+
+    const { template } = synthFunctions({ tokenCacheParameterName: '/sf-connect/token-cache' });
+    for (const fn of Object.values(salesforceFunctions(template))) {
+      assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token-cache');
+    }
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const cache = statements.filter((s) => actions(s).includes('ssm:PutParameter'));
+      assert.equal(cache.length, 1);
+      assert.deepEqual(actions(cache[0]).sort(), ['ssm:GetParameter', 'ssm:PutParameter']);
+      assert.deepEqual(resources(cache[0]), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-cache')]);
+    }
+  });
+});
+
+describe('Amazon Connect', () => {
+  it('is neither associated nor allowed to invoke without an instance ARN', () => {
+    const { template } = synthFunctions();
+    template.resourceCountIs('AWS::Connect::IntegrationAssociation', 0);
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
+  });
+
+  it('gets an association and an invoke permission per function, from that instance and account only', () => {
+    const { template } = synthFunctions({ connectInstanceArn: INSTANCE_ARN });
+    const functionIds = Object.keys(salesforceFunctions(template)).sort();
+
+    const associations = Object.values(template.findResources('AWS::Connect::IntegrationAssociation'));
+    assert.equal(associations.length, 11);
+    for (const a of associations) {
+      assert.equal(a.Properties.InstanceId, INSTANCE_ARN);
+      assert.equal(a.Properties.IntegrationType, 'LAMBDA_FUNCTION');
+    }
+    assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn['Fn::GetAtt'][0]).sort(), functionIds);
+
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    assert.equal(permissions.length, 11);
+    for (const p of permissions) {
+      assert.equal(p.Properties.Action, 'lambda:InvokeFunction');
+      assert.equal(p.Properties.Principal, 'connect.amazonaws.com');
+      assert.equal(p.Properties.SourceArn, INSTANCE_ARN);
+      assert.equal(p.Properties.SourceAccount, '123456789012');
+    }
+    assert.deepEqual(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort(), functionIds);
+  });
+});
