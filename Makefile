@@ -27,7 +27,9 @@ tools: $(PY_TOOLS)
 build:
 	cargo build --workspace
 
+## The end-to-end tests (tests/) start the functions' debug binaries: build them first.
 rust-test: tools
+	cargo build --workspace --bins
 	cargo test --workspace
 
 ## Node packages for the CDK app, exactly as the lock file pins them.

@@ -5,120 +5,30 @@
 
 mod support;
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use mockito::Matcher;
 use serde_json::{Value, json};
+use sf_e2e::{Moto, moto};
 use sf_core::credentials::CredentialsReader;
 use sf_core::function::Function;
 use sf_core::{Config, Error, Operation, Salesforce};
 use support::*;
 
-const REGION: &str = "us-east-1";
-
-/// A moto_server child process on a free loopback port, stopped on drop.
-struct Moto {
-    child: Child,
-    url: String,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("cannot start {program} ({error}): run `make tools`, or set MOTO_SERVER")
-            });
-        let moto = Moto {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "moto_server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        moto
-    }
-
-    /// One call of an AWS JSON 1.1 API. moto checks no signature, but reads the region
-    /// and account from the Authorization header, so it must name the client's.
-    async fn call(&self, service: &str, target: &str, body: Value) {
-        let authorization = format!(
-            "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/{REGION}/{service}/aws4_request, \
-             SignedHeaders=host, Signature=0"
-        );
-        let response = reqwest::Client::new()
-            .post(&self.url)
-            .header("authorization", authorization)
-            .header("x-amz-target", target)
-            .header("content-type", "application/x-amz-json-1.1")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "{target}: {}",
-            response.text().await.unwrap()
-        );
-    }
-
-    async fn put_parameter(&self, name: &str, value: &str) {
-        self.call(
-            "ssm",
-            "AmazonSSM.PutParameter",
-            json!({"Name": name, "Value": value, "Type": "SecureString"}),
-        )
-        .await;
-    }
-
-    async fn create_secret(&self, name: &str, value: &str) {
-        self.call(
-            "secretsmanager",
-            "secretsmanager.CreateSecret",
-            json!({"Name": name, "SecretString": value}),
-        )
-        .await;
-    }
-
-    fn ssm_client(&self) -> aws_sdk_ssm::Client {
-        let config = aws_sdk_ssm::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .credentials_provider(Credentials::new(
-                "AKIDTEST",
-                "test-secret",
-                None,
-                None,
-                "test",
-            ))
-            .endpoint_url(&self.url)
-            .build();
-        aws_sdk_ssm::Client::from_conf(config)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// An SSM client of the SDK pointed at `moto`.
+fn ssm_client(moto: &Moto) -> aws_sdk_ssm::Client {
+    let config = aws_sdk_ssm::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(moto::REGION))
+        .credentials_provider(Credentials::new(
+            moto::ACCESS_KEY_ID,
+            moto::SECRET_ACCESS_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(moto.url())
+        .build();
+    aws_sdk_ssm::Client::from_conf(config)
 }
 
 fn function_reading(moto: &Moto, server: &mockito::ServerGuard, parameter: &str) -> Function {
@@ -130,7 +40,7 @@ fn function_reading(moto: &Moto, server: &mockito::ServerGuard, parameter: &str)
         _ => None,
     })
     .unwrap();
-    let reader = CredentialsReader::with_ssm_client(&config, Some(moto.ssm_client()));
+    let reader = CredentialsReader::with_ssm_client(&config, Some(ssm_client(moto)));
     Function::new(Operation::Lookup, Salesforce::new(&config, reader).unwrap())
 }
 

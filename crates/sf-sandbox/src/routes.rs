@@ -1,0 +1,284 @@
+//! The HTTP surface: which path goes to which handler, and the layer every data
+//! request passes through (counting, latency, faults, API version and bearer token
+//! checks, in that order, so a fault queued for "the next request" hits it whether
+//! or not the token is still good). Also the admin endpoints the binary needs
+//! (`/__sandbox/faults`, `/__sandbox/stats`) for fault injection from outside.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::api_error::{ApiError, json_response};
+use crate::faults::Fault;
+use crate::state::{AppState, lock};
+use crate::{chatter, oauth, rest, search};
+
+pub fn router(app: Arc<AppState>) -> Router {
+    let data = Router::new()
+        .route("/services/data/{version}/query", get(rest::query))
+        .route(
+            "/services/data/{version}/query/{locator}",
+            get(rest::query_more),
+        )
+        .route(
+            "/services/data/{version}/parameterizedSearch",
+            post(search::parameterized_search),
+        )
+        .route(
+            "/services/data/{version}/sobjects/{object}",
+            post(rest::create),
+        )
+        .route(
+            "/services/data/{version}/sobjects/{object}/{id}",
+            get(rest::read).patch(rest::update).delete(rest::delete),
+        )
+        .route(
+            "/services/data/{version}/chatter/feed-elements",
+            post(chatter::post_feed_element),
+        )
+        .route(
+            "/services/data/{version}/chatter/feed-elements/{id}/capabilities/comments/items",
+            post(chatter::post_comment),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(app.clone(), data_guard));
+    let login = Router::new()
+        .route("/services/oauth2/token", post(oauth::token))
+        .layer(middleware::from_fn_with_state(app.clone(), token_guard));
+    let admin = Router::new()
+        .route("/__sandbox/faults", get(show_faults).post(set_faults))
+        .route("/__sandbox/stats", get(show_stats).delete(reset_stats));
+    Router::new()
+        .merge(data)
+        .merge(login)
+        .merge(admin)
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn not_found() -> Response {
+    ApiError::not_found().into_response()
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("HTTP Method '{method}' not allowed."),
+    )
+    .into_response()
+}
+
+async fn delay(app: &AppState) {
+    let latency = app.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
+async fn token_guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    app.stats.count_token_request();
+    delay(&app).await;
+    next.run(request).await
+}
+
+async fn data_guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let entry = app
+        .stats
+        .arrived(request.method().as_str(), request.uri().path());
+    delay(&app).await;
+    let fault = app.faults.take_next();
+    let response = match fault {
+        Some(Fault::DropConnection) => return dropped_connection(),
+        Some(Fault::Status(status)) => ApiError::for_status(status).into_response(),
+        Some(Fault::RequestLimitExceeded) => ApiError::for_status(403).into_response(),
+        _ => match check_request(&app, &request) {
+            Err(error) => error.into_response(),
+            Ok(()) => next.run(request).await,
+        },
+    };
+    let response = match fault {
+        Some(Fault::DropConnectionAfterProcessing) => return dropped_connection(),
+        Some(Fault::TruncatedJson) => truncated(response).await,
+        _ => response,
+    };
+    app.stats.answered(entry, response.status().as_u16());
+    response
+}
+
+/// The API version must look like `v66.0`, and the bearer token must be live.
+fn check_request(app: &AppState, request: &Request) -> Result<(), ApiError> {
+    let version = request.uri().path().split('/').nth(3).unwrap_or_default();
+    let well_formed = version
+        .strip_prefix('v')
+        .and_then(|v| v.split_once('.'))
+        .is_some_and(|(major, minor)| {
+            !major.is_empty()
+                && !minor.is_empty()
+                && major
+                    .bytes()
+                    .chain(minor.bytes())
+                    .all(|b| b.is_ascii_digit())
+        });
+    if !well_formed {
+        return Err(ApiError::not_found());
+    }
+    let token = bearer_token(request.headers()).ok_or_else(ApiError::invalid_session)?;
+    if lock(&app.tokens).is_valid(token, app.faults.token_epoch()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_session())
+    }
+}
+
+/// The token of `Authorization: Bearer <token>` (Salesforce also takes `OAuth`).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let known = scheme.eq_ignore_ascii_case("Bearer") || scheme.eq_ignore_ascii_case("OAuth");
+    known.then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// The answer's status and headers with only the first half of its body.
+async fn truncated(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let cut = if bytes.is_empty() {
+        // A 204 has nothing to cut; a lone brace is still not JSON.
+        Bytes::from_static(b"{")
+    } else {
+        bytes.slice(..bytes.len() / 2)
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if parts.status == StatusCode::NO_CONTENT {
+        parts.status = StatusCode::OK;
+    }
+    Response::from_parts(parts, Body::from(cut))
+}
+
+/// A body that fails before its first byte: hyper then closes the connection
+/// without sending anything, which the client sees as a dropped connection.
+struct FailingBody;
+
+impl http_body::Body for FailingBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "sandbox fault: connection dropped",
+        ))))
+    }
+}
+
+fn dropped_connection() -> Response {
+    Response::new(Body::new(FailingBody))
+}
+
+/// The fault settings as the admin endpoint answers them.
+fn faults_state(app: &AppState) -> Value {
+    let pending: Vec<String> = app.faults.pending().iter().map(Fault::name).collect();
+    json!({
+        "latencyMs": app.faults.latency().as_millis() as u64,
+        "pending": pending,
+    })
+}
+
+async fn show_faults(State(app): State<Arc<AppState>>) -> Response {
+    json_response(StatusCode::OK, &faults_state(&app))
+}
+
+/// `POST /__sandbox/faults` with any of
+/// `{"clear": true, "latencyMs": 200, "failNext": {"count": 2, "status": 503},
+///   "inject": {"count": 1, "fault": "drop_connection"}, "expireTokens": true}`,
+/// applied in that order.
+async fn set_faults(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    let request = rest::json_object(&body)?;
+    let count_of = |v: &Value| v.get("count").and_then(Value::as_u64).unwrap_or(1) as usize;
+    if request.get("clear").and_then(Value::as_bool) == Some(true) {
+        app.faults.clear();
+    }
+    if let Some(ms) = request.get("latencyMs").and_then(Value::as_u64) {
+        app.faults.set_latency(Duration::from_millis(ms));
+    }
+    if let Some(fail) = request.get("failNext") {
+        let status = fail
+            .get("status")
+            .and_then(Value::as_u64)
+            .filter(|s| (100..600).contains(s))
+            .ok_or_else(|| ApiError::bad_request("INVALID_FAULT", "failNext needs a status"))?;
+        app.faults.fail_next(count_of(fail), status as u16);
+    }
+    if let Some(inject) = request.get("inject") {
+        let fault: Fault = inject
+            .get("fault")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e: String| ApiError::bad_request("INVALID_FAULT", e))?;
+        app.faults.inject_next(count_of(inject), fault);
+    }
+    if request.get("expireTokens").and_then(Value::as_bool) == Some(true) {
+        app.faults.expire_tokens();
+    }
+    Ok(json_response(StatusCode::OK, &faults_state(&app)))
+}
+
+async fn show_stats(State(app): State<Arc<AppState>>) -> Response {
+    let requests: Vec<Value> = app
+        .stats
+        .request_log()
+        .into_iter()
+        .map(|r| json!({"method": r.method, "path": r.path, "status": r.status}))
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "tokenRequests": app.stats.token_requests(),
+            "dataRequests": app.stats.data_requests(),
+            "requests": requests,
+        }),
+    )
+}
+
+async fn reset_stats(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.stats.reset();
+    StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn bearer_and_oauth_schemes_are_accepted() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(bearer_token(&headers), Some("abc"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("OAuth abc"));
+        assert_eq!(bearer_token(&headers), Some("abc"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer_token(&headers), None);
+    }
+}

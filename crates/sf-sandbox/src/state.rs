@@ -1,0 +1,44 @@
+//! The state every handler shares: settings fixed at start, and the org, tokens
+//! and query cursors behind locks. Locks are held only for in-memory work, never
+//! across an await, so a plain `std::sync::Mutex` is enough.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use jsonwebtoken::DecodingKey;
+use serde_json::Value;
+
+use crate::config::Credentials;
+use crate::faults::Faults;
+use crate::oauth::Tokens;
+use crate::stats::Stats;
+use crate::store::Store;
+
+/// The records of one query, kept so `nextRecordsUrl` can serve later batches.
+pub type Cursors = HashMap<String, Arc<Vec<Value>>>;
+
+pub struct AppState {
+    /// `http://127.0.0.1:PORT`: the instance URL tokens point at.
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub jwt_key: Option<DecodingKey>,
+    pub token_lifetime: Duration,
+    pub batch_size: usize,
+    pub store: Mutex<Store>,
+    pub tokens: Mutex<Tokens>,
+    pub cursors: Mutex<Cursors>,
+    pub faults: Faults,
+    pub stats: Stats,
+}
+
+/// A lock that a panicking test thread cannot leave unusable.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AppState {
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+}

@@ -1,0 +1,16 @@
+//! Harness for the end-to-end tests and benchmarks: each function runs as its real
+//! release or debug binary, talking to a Lambda Runtime API served here exactly as
+//! Lambda serves it, with Salesforce played by `sf-sandbox` and SSM by `moto_server`.
+//!
+//! - [`RuntimeApi`]: the Runtime API (`/2018-06-01/runtime/…`): hands out queued events,
+//!   takes answers and errors, records an init error;
+//! - [`FunctionProcess`]: a function binary started against it, its log lines kept;
+//! - [`Moto`]: a `moto_server` child holding the credentials.
+
+pub mod moto;
+pub mod process;
+pub mod runtime_api;
+
+pub use moto::Moto;
+pub use process::{FunctionProcess, binary_path};
+pub use runtime_api::{Invocation, RuntimeApi};

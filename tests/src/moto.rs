@@ -1,0 +1,115 @@
+//! `moto_server`, a local stand-in for AWS's SSM and Secrets Manager endpoints, as a
+//! child process on a free loopback port (installed into .venv by `make tools`).
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The region every client of the tests uses: moto keeps data per region.
+pub const REGION: &str = "us-east-1";
+pub const ACCESS_KEY_ID: &str = "AKIDLOCALTEST";
+pub const SECRET_ACCESS_KEY: &str = "local-test-secret";
+
+/// A moto_server child process, stopped on drop.
+pub struct Moto {
+    child: Child,
+    url: String,
+}
+
+impl Moto {
+    /// Starts `moto_server` (or `$MOTO_SERVER`) and waits until it accepts connections.
+    pub fn start() -> Moto {
+        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("cannot start {program} ({error}): run `make tools`, or set MOTO_SERVER")
+            });
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto_server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        moto
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The variables that point an AWS SDK at this endpoint.
+    pub fn aws_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.url.clone()),
+            ("AWS_REGION", REGION.into()),
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.into()),
+        ]
+    }
+
+    /// One call of an AWS JSON 1.1 API. moto checks no signature, but reads the region
+    /// and account from the Authorization header, so it must name the clients'.
+    pub async fn call(&self, service: &str, target: &str, body: Value) -> Value {
+        let authorization = format!(
+            "AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/20260101/{REGION}/{service}/aws4_request, \
+             SignedHeaders=host, Signature=0"
+        );
+        let response = reqwest::Client::new()
+            .post(&self.url)
+            .header("authorization", authorization)
+            .header("x-amz-target", target)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{target}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// A SecureString parameter.
+    pub async fn put_parameter(&self, name: &str, value: &str) {
+        self.call(
+            "ssm",
+            "AmazonSSM.PutParameter",
+            json!({"Name": name, "Value": value, "Type": "SecureString", "Overwrite": true}),
+        )
+        .await;
+    }
+
+    /// A Secrets Manager secret, readable through `/aws/reference/secretsmanager/<name>`.
+    pub async fn create_secret(&self, name: &str, value: &str) {
+        self.call(
+            "secretsmanager",
+            "secretsmanager.CreateSecret",
+            json!({"Name": name, "SecretString": value}),
+        )
+        .await;
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
