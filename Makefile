@@ -7,7 +7,7 @@ VENV := $(CURDIR)/.venv
 PY_TOOLS := $(VENV)/.installed
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy
+.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy demo
 
 # Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
 CDK_CONTEXT ?=
@@ -39,7 +39,8 @@ $(INFRA_DEPS): infra/package-lock.json
 infra-test: $(INFRA_DEPS)
 	cd infra && npm run build && npm test
 
-test: rust-test infra-test
+## Every test, and the demo, so that the main job is proven on a fresh machine too.
+test: rust-test infra-test demo
 
 fmt:
 	cargo fmt --all -- --check
@@ -60,3 +61,7 @@ synth: build-lambdas $(INFRA_DEPS)
 ## Deploys with the AWS credentials of the shell (see infra/README.md).
 deploy: build-lambdas $(INFRA_DEPS)
 	cd infra && npm run deploy -- $(CDK_CONTEXT)
+
+## The main job: every function answering its event from events/ against the sandbox.
+demo: tools
+	bash scripts/demo.sh

@@ -32,12 +32,19 @@ impl Deadline {
     }
 
     /// The deadline for an invocation that Lambda ends at `lambda_deadline`.
+    ///
+    /// Lambda's deadline is always ahead when an invocation starts; one that is not is
+    /// an emulator's (`cargo lambda watch` sends a duration, not a time), and only
+    /// Connect's budget applies.
     pub fn for_invocation(lambda_deadline: SystemTime) -> Self {
-        let until_lambda_ends = lambda_deadline
-            .duration_since(SystemTime::now())
-            .unwrap_or_default()
-            .saturating_sub(ERROR_MARGIN);
-        Self::after(until_lambda_ends.min(CONNECT_BUDGET))
+        match lambda_deadline.duration_since(SystemTime::now()) {
+            Ok(until_lambda_ends) if !until_lambda_ends.is_zero() => Self::after(
+                until_lambda_ends
+                    .saturating_sub(ERROR_MARGIN)
+                    .min(CONNECT_BUDGET),
+            ),
+            _ => Self::after(CONNECT_BUDGET),
+        }
     }
 
     /// Time left for `what`, or a timeout error naming it when none is.
@@ -62,6 +69,7 @@ impl Deadline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn connect_budget_caps_a_long_lambda_timeout() {
@@ -81,8 +89,18 @@ mod tests {
     }
 
     #[test]
-    fn a_past_deadline_is_a_timeout_naming_the_call() {
-        let deadline = Deadline::for_invocation(SystemTime::now() - Duration::from_secs(1));
+    fn a_deadline_already_past_is_an_emulators_and_connects_budget_applies() {
+        let deadline = Deadline::for_invocation(UNIX_EPOCH + Duration::from_millis(600_000));
+        let left = deadline.remaining("x").unwrap();
+        assert!(
+            left <= CONNECT_BUDGET && left > CONNECT_BUDGET / 2,
+            "{left:?}"
+        );
+    }
+
+    #[test]
+    fn a_spent_deadline_is_a_timeout_naming_the_call() {
+        let deadline = Deadline::for_invocation(SystemTime::now() + ERROR_MARGIN / 2);
         let error = deadline.remaining("Salesforce query").unwrap_err();
         assert!(matches!(error, Error::Timeout { .. }));
         assert!(error.to_string().contains("Salesforce query"), "{error}");

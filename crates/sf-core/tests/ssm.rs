@@ -8,10 +8,10 @@ mod support;
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use mockito::Matcher;
 use serde_json::{Value, json};
-use sf_e2e::{Moto, moto};
 use sf_core::credentials::CredentialsReader;
 use sf_core::function::Function;
 use sf_core::{Config, Error, Operation, Salesforce};
+use sf_e2e::{Moto, moto};
 use support::*;
 
 /// An SSM client of the SDK pointed at `moto`.
