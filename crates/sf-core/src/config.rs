@@ -7,6 +7,7 @@
 //! | `SF_CREDENTIALS_PARAMETER` | SSM parameter (or `/aws/reference/secretsmanager/<id>`) holding the credentials JSON | required unless `SF_CREDENTIALS` |
 //! | `SF_CREDENTIALS` | the credentials JSON inline, for local runs and tests | — |
 //! | `SF_USERNAME` | the integration user, where the JSON has no `Username` | — |
+//! | `SF_TOKEN_CACHE_PARAMETER` | SSM parameter where containers share one access token | — (each container logs in) |
 //!
 //! A malformed value stops the function at start-up with an error naming the variable,
 //! rather than failing every call later.
@@ -20,6 +21,7 @@ pub const API_VERSION: &str = "SF_API_VERSION";
 pub const CREDENTIALS_PARAMETER: &str = "SF_CREDENTIALS_PARAMETER";
 pub const CREDENTIALS: &str = "SF_CREDENTIALS";
 pub const USERNAME: &str = "SF_USERNAME";
+pub const TOKEN_CACHE_PARAMETER: &str = "SF_TOKEN_CACHE_PARAMETER";
 
 pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
 pub const DEFAULT_API_VERSION: &str = "v66.0";
@@ -61,6 +63,8 @@ pub struct Config {
     pub api_version: String,
     pub credentials: CredentialsSource,
     pub username: Option<String>,
+    /// The SSM parameter of the shared token cache ([`crate::shared_token`]), if any.
+    pub token_cache_parameter: Option<String>,
 }
 
 impl Config {
@@ -93,11 +97,27 @@ impl Config {
                 ));
             }
         };
+        let token_cache_parameter = read(TOKEN_CACHE_PARAMETER)
+            .map(|name| parameter_name(TOKEN_CACHE_PARAMETER, &name))
+            .transpose()?;
+        if let (Some(cache), CredentialsSource::Parameter(credentials)) =
+            (&token_cache_parameter, &credentials)
+            && cache == credentials
+        {
+            return Err(Error::configuration(
+                TOKEN_CACHE_PARAMETER,
+                format!(
+                    "must name a parameter of its own: it is overwritten with access tokens, \
+                     and {CREDENTIALS_PARAMETER} names the same one"
+                ),
+            ));
+        }
         Ok(Config {
             login_url,
             api_version,
             credentials,
             username: read(USERNAME).map(|name| name.trim().to_owned()),
+            token_cache_parameter,
         })
     }
 }
@@ -128,6 +148,32 @@ fn is_loopback(host_and_port: &str) -> bool {
         .rsplit_once(':')
         .map_or(host_and_port, |(host, _port)| host);
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// An SSM parameter name the functions write to: letters, digits and `_.-/`, and not
+/// starting with the prefixes SSM reserves (`aws`, `ssm`; a Secrets Manager reference
+/// under `/aws/` is read-only).
+fn parameter_name(variable: &str, value: &str) -> Result<String> {
+    let name = value.trim();
+    let unrooted = name.trim_start_matches('/').to_ascii_lowercase();
+    let valid = !unrooted.is_empty()
+        && name.len() <= 1011
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
+        && !unrooted.starts_with("aws")
+        && !unrooted.starts_with("ssm");
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::configuration(
+            variable,
+            format!(
+                "expected an SSM parameter name of letters, digits and _.-/ (not starting with aws or ssm), \
+                 such as /sf-connect/token, got {value:?}"
+            ),
+        ))
+    }
 }
 
 fn api_version(value: &str) -> Result<String> {
@@ -169,6 +215,7 @@ mod tests {
                 api_version: "v66.0".into(),
                 credentials: CredentialsSource::Parameter("/connect/salesforce".into()),
                 username: None,
+                token_cache_parameter: None,
             }
         );
     }
@@ -218,6 +265,40 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn token_cache_parameter_is_a_writable_parameter_of_its_own() {
+        let config = config(&[
+            (CREDENTIALS_PARAMETER, "/sf/credentials"),
+            (TOKEN_CACHE_PARAMETER, " /sf/token "),
+        ])
+        .unwrap();
+        assert_eq!(config.token_cache_parameter.as_deref(), Some("/sf/token"));
+        for bad in [
+            "/sf/credentials",
+            "/aws/reference/secretsmanager/token",
+            "awsToken",
+            "/SSM/token",
+            "/",
+            "/sf/token?x",
+            "/sf/to ken",
+        ] {
+            let error = config_error(bad);
+            assert!(
+                error.starts_with(&format!("invalid configuration `{TOKEN_CACHE_PARAMETER}`")),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    fn config_error(token_cache_parameter: &str) -> String {
+        config(&[
+            (CREDENTIALS_PARAMETER, "/sf/credentials"),
+            (TOKEN_CACHE_PARAMETER, token_cache_parameter),
+        ])
+        .unwrap_err()
+        .to_string()
     }
 
     #[test]

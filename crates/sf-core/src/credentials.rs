@@ -170,21 +170,9 @@ pub struct CredentialsReader {
 }
 
 impl CredentialsReader {
-    /// For the function: an SSM client from the default AWS configuration (region and
-    /// credentials from the Lambda environment; `AWS_ENDPOINT_URL` honoured) when the
-    /// credentials live in SSM.
-    pub async fn from_config(config: &Config) -> Self {
-        let ssm = match &config.credentials {
-            CredentialsSource::Parameter(_) => {
-                let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                Some(aws_sdk_ssm::Client::new(&aws))
-            }
-            CredentialsSource::Inline(_) => None,
-        };
-        Self::with_ssm_client(config, ssm)
-    }
-
-    /// With an SSM client of the caller's making (tests point one at a local endpoint).
+    /// With the SSM client the credentials are read through, when they live in SSM
+    /// ([`crate::Salesforce::from_config`] builds the function's; tests point one at a
+    /// local endpoint).
     pub fn with_ssm_client(config: &Config, ssm: Option<aws_sdk_ssm::Client>) -> Self {
         CredentialsReader {
             source: config.credentials.clone(),

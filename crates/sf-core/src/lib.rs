@@ -4,8 +4,8 @@
 //!
 //! The main types: [`Config`] (the environment), [`credentials::CredentialsReader`]
 //! (SSM Parameter Store or inline JSON), [`Salesforce`] (the REST client with its token
-//! cache, see [`auth`]), [`Operation`] (the eleven operations, one module each under
-//! `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
+//! cache, see [`auth`], which [`shared_token`] shares between containers),
+//! [`Operation`] (the eleven operations, one module each under `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
 //! live in their own modules: [`soql`] (identifiers, escaping, conditions, replacements),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`] and [`answer`]
 //! (flattening for Connect).
@@ -22,6 +22,7 @@ pub mod parameters;
 pub mod phone;
 pub mod relative_date;
 pub mod salesforce;
+pub mod shared_token;
 pub mod soql;
 pub mod template;
 

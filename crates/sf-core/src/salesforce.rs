@@ -17,10 +17,11 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use crate::auth::{Token, TokenCache, request_token, transport_error};
-use crate::config::Config;
+use crate::config::{Config, CredentialsSource};
 use crate::credentials::{Credentials, CredentialsReader};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
+use crate::shared_token::{Next, SharedTokenStore};
 
 /// Reads are tried at most this many times in all.
 const READ_ATTEMPTS: u32 = 3;
@@ -31,6 +32,25 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Idle connections are dropped before Salesforce's side would close them, so a
 /// container thawed after a pause does not write into a dead socket.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// Bounds every SSM call (credentials, shared token) with its retries, so a slow or
+/// unreachable AWS endpoint costs a cold start two seconds, not Connect's whole budget.
+const SSM_OPERATION_TIMEOUT: Duration = Duration::from_secs(2);
+const SSM_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The SSM client of the Lambda environment (region and credentials from it;
+/// `AWS_ENDPOINT_URL` honoured).
+async fn ssm_client() -> aws_sdk_ssm::Client {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(SSM_CONNECT_TIMEOUT)
+        .operation_timeout(SSM_OPERATION_TIMEOUT)
+        .build();
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .load()
+        .await;
+    aws_sdk_ssm::Client::new(&aws)
+}
 
 /// One call to the REST API.
 #[derive(Debug, Clone)]
@@ -106,13 +126,34 @@ pub struct Salesforce {
     reader: CredentialsReader,
     credentials: OnceCell<Credentials>,
     tokens: TokenCache,
+    shared_tokens: Option<SharedTokenStore>,
 }
 
 impl Salesforce {
-    /// The client for the function, reading credentials as `config` says.
+    /// The client for the function, reading credentials and sharing tokens as `config`
+    /// says. One SSM client serves both, built only when one of them needs it.
     pub async fn from_config(config: &Config) -> Result<Self> {
-        let reader = CredentialsReader::from_config(config).await;
-        Self::new(config, reader)
+        let needs_ssm = matches!(config.credentials, CredentialsSource::Parameter(_))
+            || config.token_cache_parameter.is_some();
+        let ssm = if needs_ssm {
+            Some(ssm_client().await)
+        } else {
+            None
+        };
+        let reader = CredentialsReader::with_ssm_client(config, ssm.clone());
+        let salesforce = Self::new(config, reader)?;
+        Ok(match (&config.token_cache_parameter, ssm) {
+            (Some(parameter), Some(ssm)) => {
+                salesforce.with_shared_tokens(SharedTokenStore::new(ssm, parameter))
+            }
+            _ => salesforce,
+        })
+    }
+
+    /// Shares access tokens with the function's other containers through `store`.
+    pub fn with_shared_tokens(mut self, store: SharedTokenStore) -> Self {
+        self.shared_tokens = Some(store);
+        self
     }
 
     pub fn new(config: &Config, reader: CredentialsReader) -> Result<Self> {
@@ -132,6 +173,7 @@ impl Salesforce {
             reader,
             credentials: OnceCell::new(),
             tokens: TokenCache::default(),
+            shared_tokens: None,
         })
     }
 
@@ -152,14 +194,42 @@ impl Salesforce {
             .await
     }
 
-    /// A cached `AuthToken` when the credentials hold one, else a login.
+    /// A cached `AuthToken` when the credentials hold one, else a new token.
     async fn first_token(&self, credentials: &Credentials, deadline: Deadline) -> Result<Token> {
         match &credentials.cached_token {
             Some((access_token, instance_url)) => Ok(Token {
                 access_token: access_token.clone(),
                 instance_url: instance_url.clone(),
             }),
-            None => self.login(credentials, deadline).await,
+            None => self.new_token(credentials, None, deadline).await,
+        }
+    }
+
+    /// A token other than `rejected`: another container's from the shared store when it
+    /// holds one, else a login of this container's own, shared when a store is set.
+    async fn new_token(
+        &self,
+        credentials: &Credentials,
+        rejected: Option<&Token>,
+        deadline: Deadline,
+    ) -> Result<Token> {
+        let Some(store) = &self.shared_tokens else {
+            return self.login(credentials, deadline).await;
+        };
+        match store.next(rejected, deadline).await {
+            Next::Use(token) => {
+                tracing::debug!("using the token another container shared");
+                Ok(token)
+            }
+            Next::LogInAlone => self.login(credentials, deadline).await,
+            Next::LogIn => {
+                let login = self.login(credentials, deadline).await;
+                match &login {
+                    Ok(token) => store.publish(token).await,
+                    Err(_) => store.release_lease().await,
+                }
+                login
+            }
         }
     }
 
@@ -185,7 +255,9 @@ impl Salesforce {
                     tracing::info!(call = request.what, "session rejected; logging in again");
                     token = self
                         .tokens
-                        .replace(&token, || self.login(credentials, deadline))
+                        .replace(&token, || {
+                            self.new_token(credentials, Some(&token), deadline)
+                        })
                         .await?;
                     token_replaced = true;
                     continue;

@@ -5,31 +5,13 @@
 
 mod support;
 
-use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use mockito::Matcher;
 use serde_json::{Value, json};
 use sf_core::credentials::CredentialsReader;
 use sf_core::function::Function;
 use sf_core::{Config, Error, Operation, Salesforce};
-use sf_e2e::{Moto, moto};
+use sf_e2e::Moto;
 use support::*;
-
-/// An SSM client of the SDK pointed at `moto`.
-fn ssm_client(moto: &Moto) -> aws_sdk_ssm::Client {
-    let config = aws_sdk_ssm::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(moto::REGION))
-        .credentials_provider(Credentials::new(
-            moto::ACCESS_KEY_ID,
-            moto::SECRET_ACCESS_KEY,
-            None,
-            None,
-            "test",
-        ))
-        .endpoint_url(moto.url())
-        .build();
-    aws_sdk_ssm::Client::from_conf(config)
-}
 
 fn function_reading(moto: &Moto, server: &mockito::ServerGuard, parameter: &str) -> Function {
     let login_url = server.url();
@@ -40,7 +22,7 @@ fn function_reading(moto: &Moto, server: &mockito::ServerGuard, parameter: &str)
         _ => None,
     })
     .unwrap();
-    let reader = CredentialsReader::with_ssm_client(&config, Some(ssm_client(moto)));
+    let reader = CredentialsReader::with_ssm_client(&config, Some(ssm_client(moto.url())));
     Function::new(Operation::Lookup, Salesforce::new(&config, reader).unwrap())
 }
 

@@ -142,3 +142,23 @@ pub fn record(object: &str, id: &str, fields: Value) -> Value {
     }
     record
 }
+
+/// An SSM client of the SDK pointed at a local endpoint (`moto_server`, or the
+/// harness's `ParameterStore`).
+pub fn ssm_client(endpoint: &str) -> aws_sdk_ssm::Client {
+    use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+    use sf_e2e::moto;
+    let config = aws_sdk_ssm::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(moto::REGION))
+        .credentials_provider(Credentials::new(
+            moto::ACCESS_KEY_ID,
+            moto::SECRET_ACCESS_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_ssm::Client::from_conf(config)
+}
