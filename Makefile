@@ -51,7 +51,9 @@ clippy:
 check: fmt clippy test
 
 ## Release binaries for Lambda (Amazon Linux 2023, ARM64), in target/lambda/<name>/bootstrap.
+## rustup installs only the host's target; adding the ARM64 one is a no-op once it is there.
 build-lambdas: tools
+	rustup target add aarch64-unknown-linux-gnu
 	cargo lambda build --release --arm64
 
 ## The CloudFormation template (infra/cdk.out/SfConnect.template.json), offline.

@@ -18,7 +18,7 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | secretId | or: a Secrets Manager secret name or ARN, read through /aws/reference/secretsmanager/ |
  * | kmsKeyArn | customer managed key of the parameter or secret (default: the AWS managed key) |
  * | loginUrl, apiVersion, username | SF_LOGIN_URL, SF_API_VERSION, SF_USERNAME |
- * | tokenCacheParameter | SSM parameter for a shared access-token cache |
+ * | tokenCacheParameter | SSM parameter for the shared access-token cache, e.g. /sf-connect/token (created by the first container) |
  * | architecture | arm64 (default) or x86_64 |
  * | memorySize, timeoutSeconds, logRetentionDays, logLevel, destroyLogs | function settings |
  * | vpcId, subnetIds, securityGroupIds | VPC placement |

@@ -21,6 +21,8 @@ export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Amazon Connect waits at most 8 seconds for a Lambda function. */
 const CONNECT_MAX_TIMEOUT_SECONDS = 8;
 const SECRETS_MANAGER_REFERENCE_PREFIX = '/aws/reference/secretsmanager/';
+/** The shared token cache's lease is the parameter `<name>-lock` (sf-core's shared_token). */
+const TOKEN_CACHE_LOCK_SUFFIX = '-lock';
 
 export type SalesforceLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -67,8 +69,17 @@ export interface SalesforceConnectFunctionsProps {
 
   /**
    * Name of an SSM parameter used as a shared access-token cache (env
-   * `SF_TOKEN_CACHE_PARAMETER`). The functions get ssm:GetParameter and
-   * ssm:PutParameter on that parameter only.
+   * `SF_TOKEN_CACHE_PARAMETER`), such as `/sf-connect/token`. It need not
+   * exist: the first container to log in creates it.
+   *
+   * The functions store the token there as a SecureString (PutParameter with
+   * Overwrite, no KeyId, so SSM encrypts it with the AWS managed key
+   * `alias/aws/ssm`) and hold a lease on `<name>-lock` (a String created with
+   * Overwrite=false and deleted when released) so that only one cold container
+   * logs in at a time. Each function may therefore: ssm:GetParameter and
+   * ssm:PutParameter on both parameters, ssm:DeleteParameter on the lock only,
+   * and kms:Encrypt and kms:Decrypt on the `alias/aws/ssm` key through SSM
+   * only. That key's ARN is resolved at deploy time, as for the credentials.
    * @default no shared token cache
    */
   readonly tokenCacheParameterName?: string;
@@ -139,7 +150,6 @@ export class SalesforceConnectFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: SalesforceConnectFunctionsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
 
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
@@ -170,13 +180,7 @@ export class SalesforceConnectFunctions extends Construct {
     const statements = [...credentials.statements];
     if (props.tokenCacheParameterName !== undefined) {
       environment.SF_TOKEN_CACHE_PARAMETER = props.tokenCacheParameterName;
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadWriteTokenCache',
-          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-          resources: [parameterArn(stack, props.tokenCacheParameterName, 'tokenCacheParameterName')],
-        }),
-      );
+      statements.push(...this.tokenCacheAccess(props.tokenCacheParameterName, credentials.parameterName));
     }
 
     const assetDir = props.assetDir ?? defaultAssetDir();
@@ -253,6 +257,53 @@ export class SalesforceConnectFunctions extends Construct {
     this.functions = functions as Record<SalesforceFunctionName, lambda.Function>;
   }
 
+  private ssmManagedKey?: AwsManagedKeyArn;
+
+  /** The ARN of `alias/aws/ssm`, looked up once however many parameters use it. */
+  private ssmManagedKeyArn(): string {
+    this.ssmManagedKey ??= new AwsManagedKeyArn(this, 'SsmManagedKey', 'alias/aws/ssm');
+    return this.ssmManagedKey.keyArn;
+  }
+
+  /**
+   * The statements for the shared token cache: the token (a SecureString the
+   * functions read and overwrite) and its lease `<name>-lock` (a String they
+   * create, read and delete).
+   */
+  private tokenCacheAccess(name: string, credentialsParameterName: string): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    const lockName = `${name}${TOKEN_CACHE_LOCK_SUFFIX}`;
+    const tokenArn = parameterArn(stack, name, 'tokenCacheParameterName');
+    const lockArn = parameterArn(stack, lockName, 'tokenCacheParameterName (with its -lock suffix)');
+    if (/^\/?(aws|ssm)/i.test(name)) {
+      throw new Error(`tokenCacheParameterName ${name} starts with a prefix reserved by AWS (aws, ssm): choose a name such as /sf-connect/token`);
+    }
+    if (!Token.isUnresolved(credentialsParameterName) && [name, lockName].some((n) => sameParameter(n, credentialsParameterName))) {
+      throw new Error(
+        `tokenCacheParameterName ${name} would overwrite the credentials parameter ${credentialsParameterName}: give the cache its own name`,
+      );
+    }
+    return [
+      new iam.PolicyStatement({
+        sid: 'ReadWriteTokenCache',
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: [tokenArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'TakeAndReleaseTokenCacheLease',
+        actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+        resources: [lockArn],
+      }),
+      // The functions pass no KeyId, so SSM encrypts the token with alias/aws/ssm.
+      new iam.PolicyStatement({
+        sid: 'EncryptDecryptTokenCache',
+        actions: ['kms:Encrypt', 'kms:Decrypt'],
+        resources: [this.ssmManagedKeyArn()],
+        conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    ];
+  }
+
   /** The parameter name the functions read and the statements that allow exactly that. */
   private credentialsAccess(props: SalesforceConnectFunctionsProps): {
     parameterName: string;
@@ -270,7 +321,7 @@ export class SalesforceConnectFunctions extends Construct {
           `credentialsParameterName ${name} is a Secrets Manager reference: pass the secret as credentialsSecret instead, so that the functions may read it`,
         );
       }
-      const keyArn = props.credentialsKey?.keyArn ?? new AwsManagedKeyArn(this, 'SsmManagedKey', 'alias/aws/ssm').keyArn;
+      const keyArn = props.credentialsKey?.keyArn ?? this.ssmManagedKeyArn();
       return {
         parameterName: name,
         statements: [
@@ -314,6 +365,11 @@ export class SalesforceConnectFunctions extends Construct {
       ],
     };
   }
+}
+
+/** Whether two parameter names (with or without the leading `/`) name the same parameter. */
+function sameParameter(a: string, b: string): boolean {
+  return a.replace(/^\//, '') === b.replace(/^\//, '');
 }
 
 /** kms:Decrypt on one key, only when the named service asks on the caller's behalf. */

@@ -23,6 +23,7 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly loginUrl?: string;
   readonly apiVersion?: string;
   readonly username?: string;
+  /** SSM parameter for the shared access-token cache (see the construct's prop). @default no cache */
   readonly tokenCacheParameterName?: string;
   /** @default 'arm64' */
   readonly architecture?: 'arm64' | 'x86_64';

@@ -128,13 +128,17 @@ describe('the standalone app', () => {
       'architecture=x86_64',
       `connectInstanceArn=${INSTANCE_ARN}`,
       'stackName=SfConnectCliTest',
+      'tokenCacheParameter=/sf-connect/token',
     ]);
     try {
       assert.equal(run.status, 0, `cdk synth failed:\n${run.stdout}\n${run.stderr}`);
       const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outDir, 'SfConnectCliTest.template.json'), 'utf8')));
       const functions = Object.values(salesforceFunctions(template));
       assert.equal(functions.length, 11);
-      for (const fn of functions) assert.deepEqual(fn.Properties!.Architectures, ['x86_64']);
+      for (const fn of functions) {
+        assert.deepEqual(fn.Properties!.Architectures, ['x86_64']);
+        assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token');
+      }
       template.resourceCountIs('AWS::Lambda::Permission', 11);
       assert.equal(Object.keys(template.findOutputs('*')).filter((k) => k.endsWith('Arn')).length, 11);
     } finally {

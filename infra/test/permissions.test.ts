@@ -139,26 +139,132 @@ describe('least privilege', () => {
       ]);
     }
   });
+});
 
-  it('reads and writes the token cache parameter only when one is named', () => {
-    const without = synthFunctions().template;
-    for (const statements of Object.values(statementsByFunction(without))) {
-      assert.ok(!statements.some((s) => actions(s).includes('ssm:PutParameter')));
+/** The token cache's statements: the three the construct adds, by action set. */
+function tokenCacheStatements(statements: Statement[]): { token: Statement; lock: Statement; kms: Statement } {
+  const byActions = (list: string[]) => {
+    const found = statements.filter((s) => actions(s).slice().sort().join() === list.join());
+    assert.equal(found.length, 1, `expected one statement allowing exactly ${list.join(', ')}`);
+    return found[0];
+  };
+  return {
+    token: byActions(['ssm:GetParameter', 'ssm:PutParameter']),
+    lock: byActions(['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter']),
+    kms: byActions(['kms:Decrypt', 'kms:Encrypt']),
+  };
+}
+
+describe('the shared token cache', () => {
+  it('is neither configured nor allowed when no parameter is named', () => {
+    const { template } = synthFunctions();
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const all = statements.flatMap(actions);
+      for (const action of ['ssm:PutParameter', 'ssm:DeleteParameter', 'kms:Encrypt']) {
+        assert.ok(!all.includes(action), `${action} granted without a token cache`);
+      }
+      // The credentials' GetParameter and Decrypt, and the logs: nothing else.
+      assert.equal(credentialStatements(statements).length, 2);
     }
-    for (const fn of Object.values(salesforceFunctions(without))) {
+    for (const fn of Object.values(salesforceFunctions(template))) {
       assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, undefined);
     }
+  });
 
-    const { template } = synthFunctions({ tokenCacheParameterName: '/sf-connect/token-cache' });
+  it('reads and overwrites the token, takes and releases its lease, and encrypts with alias/aws/ssm through SSM only', () => {
+    const { template } = synthFunctions({ tokenCacheParameterName: '/sf-connect/token' });
     for (const fn of Object.values(salesforceFunctions(template))) {
-      assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token-cache');
+      assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token');
     }
+    // One lookup of the AWS managed key, shared by the credentials and the cache.
+    const lookups = managedKeyLookups(template);
+    assert.deepEqual(Object.values(lookups), [{ alias: 'alias/aws/ssm' }]);
+    const ssmKeyArn = `\${${Object.keys(lookups)[0]}.KeyMetadata.Arn}`;
+
     for (const statements of Object.values(statementsByFunction(template))) {
-      const cache = statements.filter((s) => actions(s).includes('ssm:PutParameter'));
-      assert.equal(cache.length, 1);
-      assert.deepEqual(actions(cache[0]).sort(), ['ssm:GetParameter', 'ssm:PutParameter']);
-      assert.deepEqual(resources(cache[0]), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-cache')]);
+      const rest = credentialStatements(statements);
+      assert.equal(rest.length, 5); // credentials read and decrypt, token, lock, token key
+      const { token, lock, kms: key } = tokenCacheStatements(rest);
+
+      assert.deepEqual(resources(token), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token')]);
+      assert.equal(token.Condition, undefined);
+      assert.deepEqual(resources(lock), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-lock')]);
+      assert.equal(lock.Condition, undefined);
+
+      assert.deepEqual(resources(key), [ssmKeyArn]);
+      assert.deepEqual(Object.keys(key.Condition!), ['StringEquals']);
+      assert.deepEqual(Object.keys(key.Condition!.StringEquals), ['kms:ViaService']);
+      assert.equal(flatten(key.Condition!.StringEquals['kms:ViaService']), 'ssm.${AWS::Region}.${AWS::URLSuffix}');
+
+      // Writing and deleting reach nothing else; the credentials stay read-only.
+      const where = (action: string) => rest.filter((s) => actions(s).includes(action)).flatMap(resources).sort();
+      assert.deepEqual(where('ssm:PutParameter'), [
+        ACCOUNT_ARN('ssm', 'parameter/sf-connect/token'),
+        ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-lock'),
+      ]);
+      assert.deepEqual(where('ssm:DeleteParameter'), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-lock')]);
+      assert.deepEqual(where('kms:Encrypt'), [ssmKeyArn]);
+      assert.deepEqual(where('ssm:GetParameter'), [
+        ACCOUNT_ARN('ssm', 'parameter/sf-connect/credentials'),
+        ACCOUNT_ARN('ssm', 'parameter/sf-connect/token'),
+        ACCOUNT_ARN('ssm', 'parameter/sf-connect/token-lock'),
+      ]);
     }
+  });
+
+  it('names a parameter given without the leading slash the same way', () => {
+    const { template } = synthFunctions({ tokenCacheParameterName: 'sf-connect-token' });
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const { token, lock } = tokenCacheStatements(credentialStatements(statements));
+      assert.deepEqual(resources(token), [ACCOUNT_ARN('ssm', 'parameter/sf-connect-token')]);
+      assert.deepEqual(resources(lock), [ACCOUNT_ARN('ssm', 'parameter/sf-connect-token-lock')]);
+    }
+  });
+
+  it('keeps alias/aws/ssm for the token when the credentials have a customer managed key', () => {
+    const { template } = synthFunctions((stack) => ({
+      credentialsKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      tokenCacheParameterName: '/sf-connect/token',
+    }));
+    const lookups = managedKeyLookups(template);
+    assert.deepEqual(Object.values(lookups), [{ alias: 'alias/aws/ssm' }]);
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const rest = credentialStatements(statements);
+      const { kms: key } = tokenCacheStatements(rest);
+      assert.deepEqual(resources(key), [`\${${Object.keys(lookups)[0]}.KeyMetadata.Arn}`]);
+      const decryptCredentials = rest.filter((s) => actions(s).join() === 'kms:Decrypt');
+      assert.equal(decryptCredentials.length, 1);
+      assert.deepEqual(resources(decryptCredentials[0]), [KEY_ARN]);
+    }
+  });
+
+  it('works beside credentials in Secrets Manager, looking up both AWS managed keys', () => {
+    const { template } = synthFunctions((stack) => ({
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'sfInvokeAPI/prod'),
+      tokenCacheParameterName: '/sf-connect/token',
+    }));
+    const lookups = managedKeyLookups(template);
+    assert.deepEqual(Object.values(lookups).map((l) => l.alias).sort(), ['alias/aws/secretsmanager', 'alias/aws/ssm']);
+    const ssmLookup = Object.entries(lookups).find(([, l]) => l.alias === 'alias/aws/ssm')![0];
+    for (const statements of Object.values(statementsByFunction(template))) {
+      const rest = credentialStatements(statements);
+      assert.equal(rest.length, 6);
+      const { token, kms: key } = tokenCacheStatements(rest);
+      assert.deepEqual(resources(token), [ACCOUNT_ARN('ssm', 'parameter/sf-connect/token')]);
+      assert.deepEqual(resources(key), [`\${${ssmLookup}.KeyMetadata.Arn}`]);
+    }
+  });
+
+  it('refuses a name that would overwrite the credentials, or that AWS reserves', () => {
+    assert.throws(() => synthFunctions({ tokenCacheParameterName: '/sf-connect/credentials' }), /would overwrite the credentials parameter/);
+    assert.throws(() => synthFunctions({ tokenCacheParameterName: 'sf-connect/credentials' }), /would overwrite the credentials parameter/);
+    assert.throws(
+      () => synthFunctions({ credentialsParameterName: '/sf-connect/token-lock', tokenCacheParameterName: '/sf-connect/token' }),
+      /would overwrite the credentials parameter/,
+    );
+    assert.throws(() => synthFunctions({ tokenCacheParameterName: '/aws/token' }), /reserved by AWS/);
+    assert.throws(() => synthFunctions({ tokenCacheParameterName: 'ssm-token' }), /reserved by AWS/);
+    assert.throws(() => synthFunctions({ tokenCacheParameterName: '/sf-connect//token' }), /not a valid SSM parameter name/);
   });
 });
 
