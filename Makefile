@@ -7,7 +7,7 @@ VENV := $(CURDIR)/.venv
 PY_TOOLS := $(VENV)/.installed
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy demo
+.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy demo bench
 
 # Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
 CDK_CONTEXT ?=
@@ -63,6 +63,14 @@ synth: build-lambdas $(INFRA_DEPS)
 ## Deploys with the AWS credentials of the shell (see infra/README.md).
 deploy: build-lambdas $(INFRA_DEPS)
 	cd infra && npm run deploy -- $(CDK_CONTEXT)
+
+## BENCHMARKS.md: cold starts, warm latency against the floor, memory, sizes, calls per
+## invocation, a burst of 200 cold containers, and criterion figures for the pure code.
+## Release builds take several minutes on 2 cores; the run itself about two.
+bench: tools
+	cargo build --release --workspace --bins
+	cargo bench -p sf-core --bench pure_code -- --warm-up-time 1 --measurement-time 3
+	SF_E2E_PROFILE=release cargo bench -p sf-e2e --bench functions
 
 ## The main job: every function answering its event from events/ against the sandbox.
 demo: tools

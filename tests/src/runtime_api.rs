@@ -54,6 +54,8 @@ struct Shared {
     queue: Arc<AsyncMutex<mpsc::Receiver<Pending>>>,
     waiting: Arc<Mutex<HashMap<String, oneshot::Sender<Invocation>>>>,
     init_error: Arc<Mutex<Option<Value>>>,
+    /// When the function first asked for an event: the end of its init phase.
+    first_poll: Arc<Mutex<Option<std::time::Instant>>>,
 }
 
 pub struct RuntimeApi {
@@ -71,6 +73,7 @@ impl RuntimeApi {
             queue: Arc::new(AsyncMutex::new(receiver)),
             waiting: Arc::default(),
             init_error: Arc::default(),
+            first_poll: Arc::default(),
         };
         let app = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
@@ -131,6 +134,12 @@ impl RuntimeApi {
             .await
     }
 
+    /// When the function first asked for an event, that is, finished its init; `None`
+    /// before then.
+    pub fn first_poll_at(&self) -> Option<std::time::Instant> {
+        *self.shared.first_poll.lock().unwrap()
+    }
+
     /// The error the function reported at start-up, if any.
     pub fn init_error(&self) -> Option<Value> {
         self.shared.init_error.lock().unwrap().clone()
@@ -144,6 +153,11 @@ impl Drop for RuntimeApi {
 }
 
 async fn next(State(shared): State<Shared>) -> impl IntoResponse {
+    shared
+        .first_poll
+        .lock()
+        .unwrap()
+        .get_or_insert_with(std::time::Instant::now);
     let pending = shared.queue.lock().await.recv().await;
     let Some(pending) = pending else {
         return (StatusCode::GONE, HeaderMap::new(), Bytes::new());

@@ -92,10 +92,28 @@ async fn token_guard(State(app): State<Arc<AppState>>, request: Request, next: N
     next.run(request).await
 }
 
+/// Salesforce refuses REST request bodies over 50 MB (its documented limit for a
+/// JSON body is smaller still); nothing our clients send comes near.
+const MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
+
 async fn data_guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let entry = app
-        .stats
-        .arrived(request.method().as_str(), request.uri().path());
+    // The body is read here to be logged, then handed on unchanged.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "JSON_PARSER_ERROR",
+            "the request body is too large",
+        )
+        .into_response();
+    };
+    let entry = app.stats.arrived(
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query(),
+        &body,
+    );
+    let request = Request::from_parts(parts, Body::from(body));
     delay(&app).await;
     let fault = app.faults.take_next();
     let response = match fault {

@@ -11,6 +11,11 @@ pub struct RequestRecord {
     pub method: String,
     /// The path without the query string (`/services/data/v66.0/sobjects/Case`).
     pub path: String,
+    /// The query string as sent, without its `?` (`q=SELECT+Id+FROM+Case`).
+    pub query: Option<String>,
+    /// The request body as sent (empty for a GET), so a benchmark can replay the
+    /// exact call.
+    pub body: Vec<u8>,
     /// The status answered; `None` when the connection was dropped (by a fault,
     /// or by the client before the answer was ready).
     pub status: Option<u16>,
@@ -69,11 +74,19 @@ impl Stats {
 
     /// Logs a data request as it arrives; its answer is filled in by `answered`.
     /// Logging on arrival means a request the client gave up on still counts.
-    pub(crate) fn arrived(&self, method: &str, path: &str) -> usize {
+    pub(crate) fn arrived(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> usize {
         let mut state = self.state();
         state.requests.push(RequestRecord {
             method: method.to_string(),
             path: path.to_string(),
+            query: query.map(str::to_owned),
+            body: body.to_vec(),
             status: None,
         });
         state.requests.len() - 1
@@ -93,9 +106,19 @@ mod tests {
     #[test]
     fn requests_are_counted_by_method_and_path_suffix() {
         let stats = Stats::default();
-        let first = stats.arrived("POST", "/services/data/v66.0/sobjects/Case");
+        let first = stats.arrived(
+            "POST",
+            "/services/data/v66.0/sobjects/Case",
+            None,
+            br#"{"Subject":"x"}"#,
+        );
         stats.answered(first, 201);
-        stats.arrived("GET", "/services/data/v66.0/sobjects/Case/500");
+        stats.arrived(
+            "GET",
+            "/services/data/v66.0/sobjects/Case/500",
+            Some("fields=Id"),
+            b"",
+        );
         stats.count_token_request();
         assert_eq!(stats.requests("post", "/sobjects/Case"), 1);
         assert_eq!(stats.requests("GET", "/sobjects/Case"), 0);
@@ -103,6 +126,8 @@ mod tests {
         assert_eq!(stats.token_requests(), 1);
         assert_eq!(stats.request_log()[0].status, Some(201));
         assert_eq!(stats.request_log()[1].status, None);
+        assert_eq!(stats.request_log()[0].body, br#"{"Subject":"x"}"#);
+        assert_eq!(stats.request_log()[1].query.as_deref(), Some("fields=Id"));
         stats.reset();
         assert_eq!(stats.data_requests(), 0);
     }

@@ -1,0 +1,744 @@
+//! `make bench`: what the eleven functions cost, measured through the Lambda Runtime API
+//! on this machine, written to BENCHMARKS.md.
+//!
+//! Every function runs as its release binary (`SF_E2E_PROFILE=release`) against the
+//! local Salesforce sandbox with no added latency, its credentials in an SSM parameter
+//! served by the harness's Parameter Store endpoint, which counts AWS calls as the
+//! sandbox counts logins and data calls. For each function:
+//! - cold start: process spawn to first answer, over `BENCH_COLD_SPAWNS` spawns (10),
+//!   split at the function's first poll of the Runtime API (the end of its init);
+//! - warm invocations: p50 and p99 over `BENCH_WARM_CALLS` calls (1,000), beside the
+//!   same Salesforce call replayed directly against the sandbox (the floor);
+//! - peak resident memory (VmHWM) after the warm run, the stripped binary and its
+//!   zipped package (a `bootstrap` in a zip, as Lambda takes it);
+//! - AWS and OAuth calls of a cold and a warm invocation, with and without the shared
+//!   token cache.
+//!
+//! Then 200 cold containers (real processes) start at once, with and without the
+//! shared token cache, counting logins. The criterion medians of sf-core's pure code
+//! (`cargo bench -p sf-core`, run first by `make bench`) are copied in when present.
+//!
+//! Figures are medians and ratios from one run; nothing here is asserted.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sf_e2e::{FunctionProcess, ParameterStore, RuntimeApi, binary_path};
+use sf_sandbox::{
+    DEFAULT_CLIENT_ID, DEFAULT_USERNAME, RequestRecord, Sandbox, SandboxConfig,
+    TEST_JWT_PRIVATE_KEY_PEM,
+};
+
+const CREDENTIALS_PARAMETER: &str = "/sf-connect/credentials";
+const BURST_CONTAINERS: usize = 200;
+
+/// The targets of issue 5, checked in the report.
+const TARGET_WARM_OVERHEAD_MS: f64 = 0.7;
+const TARGET_COLD_MS: f64 = 40.0;
+const TARGET_RSS_MB: f64 = 20.0;
+const TARGET_ZIP_MB: f64 = 4.0;
+
+/// The eleven functions and the committed event each answers.
+const FUNCTIONS: [(&str, &str); 11] = [
+    ("sf-lookup", "lookup"),
+    ("sf-create", "create"),
+    ("sf-update", "update"),
+    ("sf-phone-lookup", "phoneLookup"),
+    ("sf-delete", "delete"),
+    ("sf-query", "query"),
+    ("sf-query-one", "queryOne"),
+    ("sf-create-chatter-post", "createChatterPost"),
+    ("sf-create-chatter-comment", "createChatterComment"),
+    ("sf-search", "search"),
+    ("sf-search-one", "searchOne"),
+];
+
+fn count_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn event(operation: &str) -> Value {
+    let path = repository().join(format!("events/{operation}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Hands out events for one function; deletes need a record of their own each time.
+struct Events {
+    template: Value,
+    deletable: Vec<String>,
+}
+
+impl Events {
+    fn new(sandbox: &Sandbox, operation: &str, calls: usize) -> Events {
+        let deletable = if operation == "delete" {
+            (0..calls)
+                .map(|index| {
+                    sandbox
+                        .insert("Task", json!({"Subject": format!("bench task {index}")}))
+                        .unwrap()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Events {
+            template: event(operation),
+            deletable,
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        let mut event = self.template.clone();
+        if let Some(id) = self.deletable.pop() {
+            event["Details"]["Parameters"]["sf_id"] = json!(id);
+        }
+        event
+    }
+}
+
+/// The environment of every function here: JWT bearer flow, credentials in SSM.
+fn function_env(
+    sandbox: &Sandbox,
+    store: &ParameterStore,
+    token_cache: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut env = store.aws_env();
+    env.push(("SF_LOGIN_URL", sandbox.url().to_owned()));
+    env.push(("SF_CREDENTIALS_PARAMETER", CREDENTIALS_PARAMETER.to_owned()));
+    env.push(("RUST_LOG", "warn".to_owned()));
+    if let Some(parameter) = token_cache {
+        env.push(("SF_TOKEN_CACHE_PARAMETER", parameter.to_owned()));
+    }
+    env
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    percentile(values, 50.0)
+}
+
+fn percentile(values: &mut [f64], percent: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (percent / 100.0 * (values.len() - 1) as f64).round() as usize;
+    values[rank]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// What one cold start cost, and what it called.
+struct ColdStart {
+    init_ms: f64,
+    first_invocation_ms: f64,
+    total_ms: f64,
+    aws_calls: usize,
+    logins: usize,
+}
+
+async fn cold_start(
+    sandbox: &Sandbox,
+    store: &ParameterStore,
+    name: &str,
+    env: &[(&'static str, String)],
+    event: Value,
+) -> ColdStart {
+    let api = RuntimeApi::start().await;
+    let (aws_before, logins_before) = (store.total_calls(), sandbox.stats().token_requests());
+    let (invocation, (spawned_at, process)) = tokio::join!(api.invoke(event), async {
+        let spawned_at = Instant::now();
+        (spawned_at, FunctionProcess::start(name, api.address(), env))
+    });
+    let answered_at = Instant::now();
+    if let sf_e2e::Invocation::Error(error) = &invocation {
+        panic!("{name} failed its first invocation: {error}");
+    }
+    let first_poll = api.first_poll_at().unwrap_or(answered_at);
+    process.stop().await;
+    ColdStart {
+        init_ms: ms(first_poll - spawned_at),
+        first_invocation_ms: ms(answered_at - first_poll),
+        total_ms: ms(answered_at - spawned_at),
+        aws_calls: store.total_calls() - aws_before,
+        logins: sandbox.stats().token_requests() - logins_before,
+    }
+}
+
+/// The warm invocations of one function process, and the floor beside them.
+struct Warm {
+    p50_ms: f64,
+    p99_ms: f64,
+    floor_p50_ms: f64,
+    floor_p99_ms: f64,
+    peak_rss_kb: u64,
+    aws_calls_per_call: f64,
+    logins_per_call: f64,
+    salesforce_calls_per_call: f64,
+}
+
+async fn warm(
+    sandbox: &Sandbox,
+    store: &ParameterStore,
+    name: &str,
+    operation: &str,
+    env: &[(&'static str, String)],
+    calls: usize,
+) -> Warm {
+    let mut events = Events::new(sandbox, operation, calls + 2);
+    let api = RuntimeApi::start().await;
+    let process = FunctionProcess::start(name, api.address(), env);
+    api.invoke(events.next()).await.answer();
+    // The request the function sends, to replay as the floor.
+    let log_before = sandbox.stats().data_requests();
+    api.invoke(events.next()).await.answer();
+    let sent: Vec<RequestRecord> = sandbox.stats().request_log()[log_before..].to_vec();
+
+    let (aws_before, logins_before, data_before) = (
+        store.total_calls(),
+        sandbox.stats().token_requests(),
+        sandbox.stats().data_requests(),
+    );
+    let mut latencies = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let event = events.next();
+        let started = Instant::now();
+        let invocation = api.invoke(event).await;
+        latencies.push(ms(started.elapsed()));
+        if let sf_e2e::Invocation::Error(error) = invocation {
+            panic!("{name} failed a warm invocation: {error}");
+        }
+    }
+    let per_call = |count: usize| count as f64 / calls as f64;
+    let aws_calls_per_call = per_call(store.total_calls() - aws_before);
+    let logins_per_call = per_call(sandbox.stats().token_requests() - logins_before);
+    let salesforce_calls_per_call = per_call(sandbox.stats().data_requests() - data_before);
+    let peak_rss_kb = process.id().map_or(0, peak_rss_kb);
+    process.stop().await;
+
+    let mut floor = replay(sandbox, &sent, operation, calls).await;
+    Warm {
+        p50_ms: percentile(&mut latencies, 50.0),
+        p99_ms: percentile(&mut latencies, 99.0),
+        floor_p50_ms: percentile(&mut floor, 50.0),
+        floor_p99_ms: percentile(&mut floor, 99.0),
+        peak_rss_kb,
+        aws_calls_per_call,
+        logins_per_call,
+        salesforce_calls_per_call,
+    }
+}
+
+/// The function's Salesforce calls, sent `calls` times straight to the sandbox with a
+/// kept-alive client: what the answer costs without the function around it.
+async fn replay(
+    sandbox: &Sandbox,
+    sent: &[RequestRecord],
+    operation: &str,
+    calls: usize,
+) -> Vec<f64> {
+    let client = reqwest::Client::new();
+    let token = sandbox.issue_token();
+    let mut deletable = Events::new(sandbox, operation, calls).deletable;
+    let mut latencies = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let started = Instant::now();
+        for request in sent {
+            let path = match deletable.pop() {
+                // A delete replayed on a record of its own, as the function's were.
+                Some(id) => format!("{}/{id}", request.path.rsplit_once('/').unwrap().0),
+                None => request.path.clone(),
+            };
+            let url = match &request.query {
+                Some(query) => format!("{}{path}?{query}", sandbox.url()),
+                None => format!("{}{path}", sandbox.url()),
+            };
+            let mut builder = client
+                .request(request.method.parse().unwrap(), url)
+                .bearer_auth(&token);
+            if !request.body.is_empty() {
+                builder = builder
+                    .header("content-type", "application/json")
+                    .body(request.body.clone());
+            }
+            let response = builder.send().await.unwrap();
+            assert!(response.status().is_success(), "{}", response.status());
+            response.bytes().await.unwrap();
+        }
+        latencies.push(ms(started.elapsed()));
+    }
+    latencies
+}
+
+/// VmHWM of a process, in kB.
+fn peak_rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The binary's size and its zipped package's, in bytes: the binary as `bootstrap`
+/// in a deflated zip, as `cargo lambda build --output-format zip` packages it.
+fn sizes(name: &str) -> (u64, u64) {
+    let binary = binary_path(name);
+    let binary_bytes = std::fs::metadata(&binary).unwrap().len();
+    let zip = std::env::temp_dir().join(format!("{name}-bench.zip"));
+    let zipped = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile\n\
+             with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:\n\
+             \u{20}   z.write(sys.argv[1], 'bootstrap')",
+        ])
+        .arg(&binary)
+        .arg(&zip)
+        .status()
+        .map(|status| status.success())
+        .unwrap_or(false);
+    let zip_bytes = if zipped {
+        std::fs::metadata(&zip).map_or(0, |meta| meta.len())
+    } else {
+        0
+    };
+    let _ = std::fs::remove_file(zip);
+    (binary_bytes, zip_bytes)
+}
+
+/// Logins, AWS calls and the median answer time of `containers` function processes
+/// started at once, each answering one lookup.
+struct Burst {
+    logins: usize,
+    aws_calls: usize,
+    median_answer_ms: f64,
+    failures: usize,
+}
+
+async fn burst(
+    sandbox: &Sandbox,
+    store: &ParameterStore,
+    containers: usize,
+    token_cache: Option<&str>,
+) -> Burst {
+    let env = function_env(sandbox, store, token_cache);
+    let (aws_before, logins_before) = (store.total_calls(), sandbox.stats().token_requests());
+    let mut apis = Vec::with_capacity(containers);
+    for _ in 0..containers {
+        apis.push(RuntimeApi::start().await);
+    }
+    let started = Instant::now();
+    let processes: Vec<FunctionProcess> = apis
+        .iter()
+        .map(|api| FunctionProcess::start("sf-lookup", api.address(), &env))
+        .collect();
+    let answers = futures_util::future::join_all(apis.iter().map(|api| async {
+        let invocation = api
+            .invoke_with_timeout(event("lookup"), Duration::from_secs(20))
+            .await;
+        (started.elapsed(), invocation)
+    }))
+    .await;
+    for process in processes {
+        process.stop().await;
+    }
+    let failures = answers
+        .iter()
+        .filter(|(_, invocation)| matches!(invocation, sf_e2e::Invocation::Error(_)))
+        .count();
+    let mut times: Vec<f64> = answers.iter().map(|(elapsed, _)| ms(*elapsed)).collect();
+    Burst {
+        logins: sandbox.stats().token_requests() - logins_before,
+        aws_calls: store.total_calls() - aws_before,
+        median_answer_ms: median(&mut times),
+        failures,
+    }
+}
+
+/// Criterion's median for `id` (`soql/lookup_statement`), in nanoseconds.
+fn criterion_median_ns(id: &str) -> Option<f64> {
+    let path = repository()
+        .join("target/criterion")
+        .join(id.replace('/', "_"))
+        .join("new/estimates.json");
+    let estimates: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
+}
+
+fn command_output(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name"))
+                .map(|model| model.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!(
+        "{cores} cores ({cpu}), {}, `{}`",
+        std::env::consts::ARCH,
+        command_output("rustc", &["--version"])
+    )
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "**not met**" }
+}
+
+struct Row {
+    name: &'static str,
+    cold: Vec<ColdStart>,
+    cold_uncached: ColdStart,
+    warm: Warm,
+    binary_bytes: u64,
+    zip_bytes: u64,
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
+    // The functions must be the release binaries: a debug build measures nothing useful.
+    if std::env::var("SF_E2E_PROFILE").as_deref() != Ok("release") {
+        panic!(
+            "run through `make bench`, which builds release binaries and sets SF_E2E_PROFILE=release"
+        );
+    }
+    let cold_spawns = count_from_env("BENCH_COLD_SPAWNS", 10);
+    let warm_calls = count_from_env("BENCH_WARM_CALLS", 1000);
+    let burst_containers = count_from_env("BENCH_BURST_CONTAINERS", BURST_CONTAINERS);
+
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let store = ParameterStore::start().await;
+    store.put(
+        CREDENTIALS_PARAMETER,
+        &json!({"ConsumerKey": DEFAULT_CLIENT_ID, "Username": DEFAULT_USERNAME,
+                "PrivateKey": TEST_JWT_PRIVATE_KEY_PEM})
+        .to_string(),
+    );
+
+    let mut rows = Vec::new();
+    for (name, operation) in FUNCTIONS {
+        eprintln!("bench: {name}");
+        // Cold starts share one token through the cache, as a deployment with it would.
+        let cached = function_env(&sandbox, &store, Some(&format!("/bench/{name}/token")));
+        let uncached = function_env(&sandbox, &store, None);
+        let mut events = Events::new(&sandbox, operation, cold_spawns + 1);
+        let mut cold = Vec::with_capacity(cold_spawns);
+        // The first cold start logs in and shares its token; the rest find it.
+        cold_start(&sandbox, &store, name, &cached, events.next()).await;
+        for _ in 0..cold_spawns {
+            cold.push(cold_start(&sandbox, &store, name, &cached, events.next()).await);
+        }
+        let cold_uncached = cold_start(&sandbox, &store, name, &uncached, events.next()).await;
+        let warm = warm(&sandbox, &store, name, operation, &uncached, warm_calls).await;
+        let (binary_bytes, zip_bytes) = sizes(name);
+        rows.push(Row {
+            name,
+            cold,
+            cold_uncached,
+            warm,
+            binary_bytes,
+            zip_bytes,
+        });
+    }
+
+    eprintln!("bench: {burst_containers} cold containers at once");
+    let with_cache = burst(
+        &sandbox,
+        &store,
+        burst_containers,
+        Some("/bench/burst/token"),
+    )
+    .await;
+    let without_cache = burst(&sandbox, &store, burst_containers, None).await;
+
+    let report = report(
+        &rows,
+        &with_cache,
+        &without_cache,
+        burst_containers,
+        cold_spawns,
+        warm_calls,
+    );
+    let path = repository().join("BENCHMARKS.md");
+    std::fs::write(&path, report).unwrap();
+    eprintln!("bench: wrote {}", path.display());
+}
+
+fn report(
+    rows: &[Row],
+    with_cache: &Burst,
+    without_cache: &Burst,
+    burst_containers: usize,
+    cold_spawns: usize,
+    warm_calls: usize,
+) -> String {
+    let mut out = String::new();
+    let mut cold_totals = Vec::new();
+    let mut overheads = Vec::new();
+    let mut rss = Vec::new();
+    let mut zips = Vec::new();
+
+    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Written by `make bench` on {}, {}. Every figure is a median, a \
+         percentile or a ratio from this one run; the machine is shared, so compare \
+         figures within this file, not across runs.\n",
+        command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        machine()
+    );
+    let _ = writeln!(
+        out,
+        "Set-up: each function is its release binary (the workspace's `[profile.release]`: \
+         opt-level 3, fat LTO, one codegen unit, stripped, panic = abort; a current-thread \
+         Tokio runtime), started as Lambda starts a custom runtime and driven through the \
+         Lambda Runtime API (the harness in `tests/src/runtime_api.rs`). Salesforce is \
+         the local sandbox (`crates/sf-sandbox`, no added latency), AWS is an in-process \
+         Parameter Store endpoint (`tests/src/parameter_store.rs`) holding the credentials \
+         (JWT bearer flow) and the shared token; both count the calls they get. Cold \
+         starts: {cold_spawns} spawns per function; warm: {warm_calls} invocations per \
+         function.\n"
+    );
+
+    let _ = writeln!(out, "## Cold start (spawn to first answer)\n");
+    let _ = writeln!(
+        out,
+        "Init is spawn to the function's first poll of the Runtime API (configuration, \
+         credentials from SSM, HTTP client, token); the first invocation is that poll to \
+         the answer. With the shared token cache, as measured here, a cold container reads \
+         the token another one stored; without it (last column) it logs in.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| function | init (median ms) | first invocation (median ms) | spawn to answer (median ms) | spawn to answer, no token cache (ms) |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for row in rows {
+        let mut init: Vec<f64> = row.cold.iter().map(|c| c.init_ms).collect();
+        let mut first: Vec<f64> = row.cold.iter().map(|c| c.first_invocation_ms).collect();
+        let mut total: Vec<f64> = row.cold.iter().map(|c| c.total_ms).collect();
+        let total = median(&mut total);
+        cold_totals.push(total);
+        let _ = writeln!(
+            out,
+            "| `{}` | {:.1} | {:.1} | {:.1} | {:.1} |",
+            row.name,
+            median(&mut init),
+            median(&mut first),
+            total,
+            row.cold_uncached.total_ms
+        );
+    }
+
+    let _ = writeln!(out, "\n## Warm invocations\n");
+    let _ = writeln!(
+        out,
+        "Through the Runtime API, against the same Salesforce call replayed straight to \
+         the sandbox with a kept-alive client (the floor: the answer's cost without the \
+         function). The overhead includes the Runtime API's own two loopback HTTP \
+         exchanges per invocation (next event, answer), which Lambda has too.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| function | p50 ms | p99 ms | floor p50 ms | floor p99 ms | p50 over floor (ms) | p50 ratio | Salesforce calls per invocation |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let warm = &row.warm;
+        let overhead = warm.p50_ms - warm.floor_p50_ms;
+        overheads.push(overhead);
+        let _ = writeln!(
+            out,
+            "| `{}` | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.0} |",
+            row.name,
+            warm.p50_ms,
+            warm.p99_ms,
+            warm.floor_p50_ms,
+            warm.floor_p99_ms,
+            overhead,
+            warm.p50_ms / warm.floor_p50_ms,
+            warm.salesforce_calls_per_call
+        );
+    }
+
+    let _ = writeln!(out, "\n## Memory and size\n");
+    let _ = writeln!(
+        out,
+        "Peak resident memory (VmHWM) after the warm run; the release binary as built for \
+         this machine ({}) and zipped as `bootstrap`. The deployed ARM64 build (`make \
+         build-lambdas`) is of the same order.\n",
+        std::env::consts::ARCH
+    );
+    let _ = writeln!(
+        out,
+        "| function | peak RSS (MB) | binary (MB) | zipped package (MB) |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|");
+    for row in rows {
+        let rss_mb = row.warm.peak_rss_kb as f64 / 1024.0;
+        let zip_mb = row.zip_bytes as f64 / 1_048_576.0;
+        rss.push(rss_mb);
+        zips.push(zip_mb);
+        let _ = writeln!(
+            out,
+            "| `{}` | {:.1} | {:.2} | {:.2} |",
+            row.name,
+            rss_mb,
+            row.binary_bytes as f64 / 1_048_576.0,
+            zip_mb
+        );
+    }
+
+    let _ = writeln!(out, "\n## AWS and OAuth calls per invocation\n");
+    let _ = writeln!(
+        out,
+        "Counted at the endpoints (Parameter Store and the sandbox's token endpoint).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| function | cold, token cache: AWS / OAuth | cold, no cache: AWS / OAuth | warm: AWS / OAuth |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    for row in rows {
+        let mut aws: Vec<f64> = row.cold.iter().map(|c| c.aws_calls as f64).collect();
+        let mut logins: Vec<f64> = row.cold.iter().map(|c| c.logins as f64).collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {:.0} / {:.0} | {} / {} | {:.0} / {:.0} |",
+            row.name,
+            median(&mut aws),
+            median(&mut logins),
+            row.cold_uncached.aws_calls,
+            row.cold_uncached.logins,
+            row.warm.aws_calls_per_call,
+            row.warm.logins_per_call
+        );
+    }
+
+    let _ = writeln!(out, "\n## {burst_containers} cold containers at once\n");
+    let _ = writeln!(
+        out,
+        "{burst_containers} `sf-lookup` processes started together, each answering one \
+         lookup, as a burst of calls scales a function out. Salesforce blocks a user \
+         after 3,600 logins an hour.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| | logins (token requests) | AWS calls | median spawn to answer (ms) | failed |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for (label, burst) in [
+        ("shared token cache", with_cache),
+        ("no cache", without_cache),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {:.0} | {} |",
+            burst.logins, burst.aws_calls, burst.median_answer_ms, burst.failures
+        );
+    }
+
+    let _ = writeln!(out, "\n## Pure code (criterion, in process)\n");
+    let _ = writeln!(out, "| benchmark | median |");
+    let _ = writeln!(out, "|---|---:|");
+    for id in [
+        "soql/lookup_statement",
+        "soql/query_replacements",
+        "answer/flatten_200_records",
+        "template/chatter_message",
+    ] {
+        let figure = criterion_median_ns(id).map_or("not run".to_owned(), |ns| {
+            if ns >= 1000.0 {
+                format!("{:.1} µs", ns / 1000.0)
+            } else {
+                format!("{ns:.0} ns")
+            }
+        });
+        let _ = writeln!(out, "| `{id}` | {figure} |");
+    }
+
+    let worst = |values: &[f64]| values.iter().copied().fold(f64::NAN, f64::max);
+    let (cold, overhead, rss, zip) = (
+        worst(&cold_totals),
+        worst(&overheads),
+        worst(&rss),
+        worst(&zips),
+    );
+    let _ = writeln!(out, "\n## Targets\n");
+    let _ = writeln!(out, "The worst function's figure against each target.\n");
+    let _ = writeln!(out, "| target | worst function | result |");
+    let _ = writeln!(out, "|---|---:|---|");
+    let _ = writeln!(
+        out,
+        "| warm p50 at most {TARGET_WARM_OVERHEAD_MS} ms above the direct sandbox call | {overhead:.3} ms | {} |",
+        met(overhead <= TARGET_WARM_OVERHEAD_MS)
+    );
+    let _ = writeln!(
+        out,
+        "| cold start, spawn to first answer, under {TARGET_COLD_MS} ms | {cold:.1} ms | {} |",
+        met(cold < TARGET_COLD_MS)
+    );
+    let _ = writeln!(
+        out,
+        "| peak RSS under {TARGET_RSS_MB} MB | {rss:.1} MB | {} |",
+        met(rss < TARGET_RSS_MB)
+    );
+    let _ = writeln!(
+        out,
+        "| zipped package under {TARGET_ZIP_MB} MB | {zip:.2} MB | {} |",
+        met(zip < TARGET_ZIP_MB)
+    );
+    let warm_aws = rows
+        .iter()
+        .map(|row| row.warm.aws_calls_per_call)
+        .sum::<f64>();
+    let warm_logins = rows.iter().map(|row| row.warm.logins_per_call).sum::<f64>();
+    let _ = writeln!(
+        out,
+        "| zero AWS calls on the warm path | {warm_aws:.0} | {} |",
+        met(warm_aws == 0.0)
+    );
+    let _ = writeln!(
+        out,
+        "| at most one login per container life, none with a valid shared token | {warm_logins:.0} warm, {} in the {burst_containers}-container burst with the cache | {} |",
+        with_cache.logins,
+        met(warm_logins == 0.0 && with_cache.logins <= 1)
+    );
+    let _ = writeln!(
+        out,
+        "\nThe choices behind these figures (release profile, runtime flavour, warm-up) \
+         are in the README's [Performance](README.md#performance) section."
+    );
+    out
+}
