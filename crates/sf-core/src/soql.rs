@@ -152,28 +152,68 @@ pub fn select(fields: &[String], object: &str, conditions: &[String]) -> String 
     soql
 }
 
-/// For each byte of `soql`, whether it lies inside a single-quoted string literal
-/// (the quotes themselves count as inside).
-fn literal_mask(soql: &str) -> Vec<bool> {
-    let mut mask = Vec::with_capacity(soql.len());
+/// What one byte of SOQL text is, seen from string literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// Outside every string literal.
+    Outside,
+    /// A quote opening or closing a literal.
+    Quote,
+    /// A plain character inside a literal.
+    Inside,
+    /// A backslash starting an escape sequence inside a literal.
+    EscapeStart,
+    /// The character after such a backslash.
+    Escaped,
+}
+
+/// For each byte of `soql`, where it stands relative to single-quoted string literals.
+fn literal_positions(soql: &str) -> Vec<Position> {
+    let mut positions = Vec::with_capacity(soql.len());
     let mut inside = false;
     let mut escaped = false;
     for byte in soql.bytes() {
-        if inside {
-            mask.push(true);
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'\'' {
-                inside = false;
-            }
-        } else {
+        let position = if !inside {
             inside = byte == b'\'';
-            mask.push(inside);
-        }
+            if inside {
+                Position::Quote
+            } else {
+                Position::Outside
+            }
+        } else if escaped {
+            escaped = false;
+            Position::Escaped
+        } else if byte == b'\\' {
+            escaped = true;
+            Position::EscapeStart
+        } else if byte == b'\'' {
+            inside = false;
+            Position::Quote
+        } else {
+            Position::Inside
+        };
+        positions.push(position);
     }
-    mask
+    positions
+}
+
+/// Where the occurrence of a parameter name spanning `span` stands: `Some(false)`
+/// wholly outside literals, `Some(true)` wholly inside one literal and made of whole
+/// characters (never a quote, never half of an escape sequence such as the `n` of `\n`),
+/// `None` anywhere else. Replacing an occurrence of the last kind with an escaped value
+/// could end a literal early, so those are refused.
+fn span_position(span: &[Position]) -> Option<bool> {
+    if span.iter().all(|p| *p == Position::Outside) {
+        return Some(false);
+    }
+    let whole_characters = span.iter().all(|p| {
+        matches!(
+            p,
+            Position::Inside | Position::EscapeStart | Position::Escaped
+        )
+    }) && span.first() != Some(&Position::Escaped)
+        && span.last() != Some(&Position::EscapeStart);
+    whole_characters.then_some(true)
 }
 
 /// True for text that may stand outside a literal in place of a parameter: a field or
@@ -202,7 +242,7 @@ enum Piece<'a> {
 /// order given. Inside a string literal the value is escaped; outside, it must be a name,
 /// a list of names or a number.
 pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<String> {
-    let mask = literal_mask(template);
+    let positions = literal_positions(template);
     let mut pieces = vec![Piece::Template(template, 0)];
     for (name, value) in replacements {
         if name.is_empty() {
@@ -217,15 +257,20 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
             let mut rest_start = 0;
             for (at, _) in text.match_indices(name) {
                 let start = offset + at;
-                let end = start + name.len() - 1;
-                if mask[start] != mask[end] {
+                let Some(inside_literal) = span_position(&positions[start..start + name.len()])
+                else {
                     return Err(Error::invalid(
                         name,
-                        "a parameter name that does not straddle a quote in `query`",
+                        "a parameter name that stands either wholly outside or wholly inside a \
+                         quoted text in `query`, never across a quote or within an escape such as \\n",
                     ));
-                }
+                };
                 next.push(Piece::Template(&text[rest_start..at], offset + rest_start));
-                next.push(Piece::Inserted(replacement_text(name, value, mask[start])?));
+                next.push(Piece::Inserted(replacement_text(
+                    name,
+                    value,
+                    inside_literal,
+                )?));
                 rest_start = at + name.len();
             }
             next.push(Piece::Template(&text[rest_start..], offset + rest_start));
@@ -461,15 +506,19 @@ mod tests {
     }
 
     #[test]
-    fn literal_mask_follows_escapes() {
+    fn literal_positions_follow_escapes() {
         let template = r"a 'b\'c' d";
-        let mask = literal_mask(template);
-        let inside: String = template
-            .chars()
-            .zip(&mask)
-            .map(|(c, inside)| if *inside { c } else { '_' })
+        let shown: String = literal_positions(template)
+            .iter()
+            .map(|position| match position {
+                Position::Outside => '_',
+                Position::Quote => 'q',
+                Position::Inside => 'i',
+                Position::EscapeStart => 'e',
+                Position::Escaped => 'x',
+            })
             .collect();
-        assert_eq!(inside, r"__'b\'c'__");
+        assert_eq!(shown, "__qiexiq__");
     }
 
     #[test]
@@ -480,6 +529,48 @@ mod tests {
                 &[("= 'x", text("y"))]
             )
             .is_err()
+        );
+    }
+
+    /// A name covering a whole literal, quotes included, would put the escaped value
+    /// outside any literal, where escaping means nothing.
+    #[test]
+    fn a_name_covering_the_quotes_of_a_literal_is_refused() {
+        let error = substitute(
+            "select Id from Case where Subject = 'subj'",
+            &[("'subj'", text("x' OR Name != 'y"))],
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("`'subj'`"), "{error}");
+        assert!(
+            substitute(
+                "select Id from Case where Subject = 'x'",
+                &[("'", text("y"))]
+            )
+            .is_err()
+        );
+    }
+
+    /// Replacing the `n` of an escape `\n` with an escaped quote `\'` would leave `\\'`:
+    /// an escaped backslash, then a quote ending the literal early.
+    #[test]
+    fn a_name_inside_an_escape_sequence_is_refused() {
+        for (template, name) in [
+            (r"select Id from Case where Subject = 'a\nb'", "n"),
+            (r"select Id from Case where Subject = 'a\nb'", "nb"),
+            (r"select Id from Case where Subject = 'a\nb'", "a\\"),
+        ] {
+            let error = substitute(template, &[(name, text("' OR Name != '"))]).unwrap_err();
+            assert!(matches!(error, Error::InvalidParameter { .. }), "{error}");
+        }
+        // A name made of whole characters, escape sequences included, is fine.
+        assert_eq!(
+            substitute(
+                r"select Id from Case where Subject = 'a\nb'",
+                &[("a\\n", text("x'"))]
+            )
+            .unwrap(),
+            r"select Id from Case where Subject = 'x\'b'"
         );
     }
 }
