@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::deadline::{CONNECT_BUDGET, Deadline};
 use crate::error::{Error, Result};
+use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
 use crate::parameters::ConnectEvent;
 use crate::salesforce::Salesforce;
@@ -39,26 +40,40 @@ impl Function {
     /// Answers one Connect event, within `deadline`.
     pub async fn handle(&self, payload: Value, deadline: Deadline) -> Result<Value> {
         let now = OffsetDateTime::now_utc();
-        let event = ConnectEvent::from_payload(payload)?;
+        let event = ConnectEvent::from_payload(payload);
+        let contact_id = match &event {
+            Ok(event) => event.contact_id().unwrap_or("-"),
+            Err(_) => "-",
+        };
         let span = tracing::info_span!(
             "invocation",
             operation = self.operation.function_name(),
-            contact_id = event.contact_id().unwrap_or("-"),
+            contact_id,
         );
-        let parameters = event.into_parameters();
-        let call = Invocation {
-            salesforce: &self.salesforce,
-            parameters: &parameters,
-            deadline,
-            now,
+        let outcome = match event {
+            Ok(event) => {
+                let parameters = event.into_parameters();
+                let call = Invocation {
+                    salesforce: &self.salesforce,
+                    parameters: &parameters,
+                    deadline,
+                    now,
+                };
+                // Boxed: the operations' nested futures are too deep to lay out inline.
+                Box::pin(self.operation.run(&call))
+                    .instrument(span.clone())
+                    .await
+            }
+            Err(error) => Err(error),
         };
-        // Boxed: the operations' nested futures are too deep to lay out inline.
-        let outcome = Box::pin(self.operation.run(&call))
-            .instrument(span.clone())
-            .await;
         span.in_scope(|| match &outcome {
             Ok(_) => tracing::info!("answered"),
-            Err(error) => tracing::warn!(error_type = error.error_type(), %error, "failed"),
+            // Salesforce's messages can quote the query, and so the caller's number.
+            Err(error) => tracing::warn!(
+                error_type = error.error_type(),
+                error = %mask_phone_numbers(&error.to_string()),
+                "failed"
+            ),
         });
         outcome
     }

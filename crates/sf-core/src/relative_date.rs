@@ -10,6 +10,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 
 const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 const TIME: &[FormatItem<'static>] = format_description!("[hour]:[minute]:[second]");
@@ -26,7 +27,7 @@ pub fn resolve(parameter: &str, value: &str, now: OffsetDateTime) -> Result<Stri
     let Some((delta, format)) = value.split_once('|') else {
         return Ok(value.to_owned());
     };
-    let invalid = || Error::invalid(parameter, format!("{EXPECTED}; got {value:?}"));
+    let invalid = || Error::invalid(parameter, format!("{EXPECTED}; got {}", shown_value(value)));
     let shift = parse_delta(delta.trim()).ok_or_else(invalid)?;
     let moment = now.checked_add(shift).ok_or_else(invalid)?;
     let items = match format.trim() {

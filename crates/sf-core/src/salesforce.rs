@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsReader};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
+use crate::masking::mask_phone_numbers;
 
 /// Reads are tried at most this many times in all.
 const READ_ATTEMPTS: u32 = 3;
@@ -89,6 +90,20 @@ impl ApiRequest {
     pub fn with_query(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.query.push((name, value.into()));
         self
+    }
+
+    /// The query parameters and body as a debug log shows them, with phone numbers
+    /// masked: a SOQL condition or a search body may hold the caller's number.
+    fn logged_detail(&self) -> String {
+        let mut detail: Vec<String> = self
+            .query
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        if let Some(body) = &self.body {
+            detail.push(body.to_string());
+        }
+        mask_phone_numbers(&detail.join(" "))
     }
 }
 
@@ -253,7 +268,13 @@ impl Salesforce {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
-        tracing::debug!(method = %request.method, path = %request.path, call = request.what, "calling Salesforce");
+        tracing::debug!(
+            method = %request.method,
+            path = %mask_phone_numbers(&request.path),
+            call = request.what,
+            detail = %request.logged_detail(),
+            "calling Salesforce"
+        );
         let response = builder.send().await?;
         let status = response.status().as_u16();
         let body = response.bytes().await?;
@@ -365,6 +386,24 @@ mod tests {
         );
         let single = interpret(404, br#"{"errorCode":"NOT_FOUND","message":"gone"}"#).unwrap_err();
         assert!(single.to_string().contains("NOT_FOUND: gone"));
+    }
+
+    #[test]
+    fn logged_detail_masks_the_callers_number() {
+        let query = ApiRequest::read("query", "/query").with_query(
+            "q",
+            "SELECT Id FROM Contact WHERE MobilePhone LIKE '%555%123%4567%'",
+        );
+        assert_eq!(
+            query.logged_detail(),
+            "q=SELECT Id FROM Contact WHERE MobilePhone LIKE '%***%***%4567%'"
+        );
+        let search = ApiRequest::post_read(
+            "parameterizedSearch",
+            "/parameterizedSearch",
+            json!({"q": "1122334455", "in": "PHONE"}),
+        );
+        assert_eq!(search.logged_detail(), r#"{"q":"******4455","in":"PHONE"}"#);
     }
 
     #[test]

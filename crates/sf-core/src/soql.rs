@@ -15,6 +15,7 @@
 //! refused. Inserted values are never searched again for other parameter names.
 
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 use crate::parameters::Scalar;
 
 /// Escapes `value` for use between single quotes in SOQL, with the escape sequences the
@@ -64,8 +65,8 @@ pub fn identifier<'a>(parameter: &str, candidate: &'a str) -> Result<&'a str> {
         Err(Error::invalid(
             parameter,
             format!(
-                "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {:?}",
-                candidate
+                "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {}",
+                shown_value(candidate)
             ),
         ))
     }
@@ -90,8 +91,8 @@ pub fn field_list(parameter: &str, value: &str) -> Result<Vec<String>> {
         return Err(Error::invalid(
             parameter,
             format!(
-                "a comma-separated list of field API names such as \"Id, Name, Account.Name\", got {:?}",
-                value
+                "a comma-separated list of field API names such as \"Id, Name, Account.Name\", got {}",
+                shown_value(value)
             ),
         ));
     }
@@ -298,7 +299,8 @@ fn replacement_text(name: &str, value: &Scalar, inside_literal: bool) -> Result<
         name,
         format!(
             "a field or object name, a comma-separated list of names, or a number, because \
-             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {text:?}"
+             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {}",
+            shown_value(&text)
         ),
     ))
 }

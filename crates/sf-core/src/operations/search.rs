@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::Invocation;
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::salesforce::ApiRequest;
 use crate::soql;
@@ -60,7 +61,10 @@ fn overall_limit(value: Option<String>) -> Result<u64> {
         .ok_or_else(|| {
             Error::invalid(
                 OVERALL_LIMIT,
-                format!("a whole number from 1 to {MAX_OVERALL_LIMIT}, got {value:?}"),
+                format!(
+                    "a whole number from 1 to {MAX_OVERALL_LIMIT}, got {}",
+                    shown_value(&value)
+                ),
             )
         })
 }
