@@ -38,6 +38,19 @@ pub fn escape_literal(value: &str) -> String {
     escaped
 }
 
+/// [`escape_literal`] for the pattern of a LIKE, where `%` and `_` are wildcards: they
+/// become `\%` and `\_`, so a value matches only itself.
+pub fn escape_like_literal(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len() + 2);
+    for c in escape_literal(value).chars() {
+        if matches!(c, '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// `'value'`, escaped.
 pub fn quote(value: &str) -> String {
     format!("'{}'", escape_literal(value))
@@ -198,14 +211,27 @@ fn literal_positions(soql: &str) -> Vec<Position> {
     positions
 }
 
-/// Where the occurrence of a parameter name spanning `span` stands: `Some(false)`
-/// wholly outside literals, `Some(true)` wholly inside one literal and made of whole
-/// characters (never a quote, never half of an escape sequence such as the `n` of `\n`),
-/// `None` anywhere else. Replacing an occurrence of the last kind with an escaped value
-/// could end a literal early, so those are refused.
-fn span_position(span: &[Position]) -> Option<bool> {
+/// Where a replacement lands in the template, which decides how its value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Outside every literal: only names and numbers may stand there.
+    Bare,
+    /// Inside a string literal: the value is escaped.
+    Literal,
+    /// Inside the pattern of a LIKE: escaped, and its `%` and `_` are not wildcards,
+    /// so a caller's input cannot widen the match the flow author wrote.
+    LikePattern,
+}
+
+/// The slot of the occurrence of a parameter name at bytes `start..end` of `template`:
+/// wholly outside literals, or wholly inside one literal and made of whole characters
+/// (never a quote, never half of an escape sequence such as the `n` of `\n`); `None`
+/// anywhere else. Replacing an occurrence of the last kind with an escaped value could
+/// end a literal early, so those are refused.
+fn slot(template: &str, positions: &[Position], start: usize, end: usize) -> Option<Slot> {
+    let span = &positions[start..end];
     if span.iter().all(|p| *p == Position::Outside) {
-        return Some(false);
+        return Some(Slot::Bare);
     }
     let whole_characters = span.iter().all(|p| {
         matches!(
@@ -214,7 +240,62 @@ fn span_position(span: &[Position]) -> Option<bool> {
         )
     }) && span.first() != Some(&Position::Escaped)
         && span.last() != Some(&Position::EscapeStart);
-    whole_characters.then_some(true)
+    if !whole_characters {
+        return None;
+    }
+    let opening_quote = positions[..start]
+        .iter()
+        .rposition(|p| *p == Position::Quote)?;
+    Some(if follows_like(&template[..opening_quote]) {
+        Slot::LikePattern
+    } else {
+        Slot::Literal
+    })
+}
+
+/// True when `before` (the text before a literal) ends with the keyword LIKE.
+fn follows_like(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(keyword_at) = before.len().checked_sub(4) else {
+        return false;
+    };
+    before
+        .get(keyword_at..)
+        .is_some_and(|keyword| keyword.eq_ignore_ascii_case("like"))
+        && !before[..keyword_at]
+            .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// Checks that parameter `parameter` is one condition a flow author can hand to
+/// Salesforce inside a larger statement (a search's `where`): every literal closed and
+/// every parenthesis balanced, so that it cannot end the clause it is put in.
+pub fn enclosed_condition<'a>(parameter: &str, condition: &'a str) -> Result<&'a str> {
+    let positions = literal_positions(condition);
+    let quotes = positions.iter().filter(|p| **p == Position::Quote).count();
+    let mut balanced = quotes % 2 == 0;
+    let mut depth: usize = 0;
+    for (byte, position) in condition.bytes().zip(&positions) {
+        match (byte, position) {
+            (b'(', Position::Outside) => depth += 1,
+            (b')', Position::Outside) => match depth.checked_sub(1) {
+                Some(less) => depth = less,
+                None => balanced = false,
+            },
+            _ => {}
+        }
+    }
+    if balanced && depth == 0 {
+        Ok(condition)
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!(
+                "a condition with every quote closed and every parenthesis balanced, such as \
+                 \"Status = 'New'\", got {}",
+                shown_value(condition)
+            ),
+        ))
+    }
 }
 
 /// True for text that may stand outside a literal in place of a parameter: a field or
@@ -240,8 +321,8 @@ enum Piece<'a> {
 }
 
 /// Replaces every occurrence of each parameter name in `template` by its value, in the
-/// order given. Inside a string literal the value is escaped; outside, it must be a name,
-/// a list of names or a number.
+/// order given. Inside a string literal the value is escaped (and in a LIKE pattern its
+/// wildcards too); outside, it must be a name, a list of names or a number.
 pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<String> {
     let positions = literal_positions(template);
     let mut pieces = vec![Piece::Template(template, 0)];
@@ -258,8 +339,7 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
             let mut rest_start = 0;
             for (at, _) in text.match_indices(name) {
                 let start = offset + at;
-                let Some(inside_literal) = span_position(&positions[start..start + name.len()])
-                else {
+                let Some(slot) = slot(template, &positions, start, start + name.len()) else {
                     return Err(Error::invalid(
                         name,
                         "a parameter name that stands either wholly outside or wholly inside a \
@@ -267,11 +347,7 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
                     ));
                 };
                 next.push(Piece::Template(&text[rest_start..at], offset + rest_start));
-                next.push(Piece::Inserted(replacement_text(
-                    name,
-                    value,
-                    inside_literal,
-                )?));
+                next.push(Piece::Inserted(replacement_text(name, value, slot)?));
                 rest_start = at + name.len();
             }
             next.push(Piece::Template(&text[rest_start..], offset + rest_start));
@@ -287,10 +363,12 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
         .collect())
 }
 
-fn replacement_text(name: &str, value: &Scalar, inside_literal: bool) -> Result<String> {
+fn replacement_text(name: &str, value: &Scalar, slot: Slot) -> Result<String> {
     let text = value.as_text();
-    if inside_literal {
-        return Ok(escape_literal(&text));
+    match slot {
+        Slot::Literal => return Ok(escape_literal(&text)),
+        Slot::LikePattern => return Ok(escape_like_literal(&text)),
+        Slot::Bare => {}
     }
     if matches!(value, Scalar::Bool(_) | Scalar::Null) || is_bare_value(text.trim()) {
         return Ok(text.trim().to_owned());
@@ -521,6 +599,56 @@ mod tests {
             })
             .collect();
         assert_eq!(shown, "__qiexiq__");
+    }
+
+    #[test]
+    fn wildcards_in_a_value_for_a_like_pattern_match_only_themselves() {
+        assert_eq!(escape_like_literal(r"50%_off'"), r"50\%\_off\'");
+        let soql = substitute(
+            "select Id from Contact where Phone LIKE '%number%' and Name = 'who'",
+            &[("number", text("%")), ("who", text("a_b%"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            r"select Id from Contact where Phone LIKE '%\%%' and Name = 'a_b%'"
+        );
+        let soql = substitute(
+            "select Id from Contact where Name\nlike\t'x%' or Title NOT LIKE 'x'",
+            &[("x", text("_"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            "select Id from Contact where Name\nlike\t'\\_%' or Title NOT LIKE '\\_'"
+        );
+        // A field that merely ends in "like" is not the keyword.
+        assert!(!follows_like("where Unlike "));
+        assert!(!follows_like("where ns.Like"));
+        assert!(follows_like("where Name LIKE  "));
+        assert!(!follows_like("ké"));
+    }
+
+    #[test]
+    fn enclosed_conditions_cannot_end_their_clause() {
+        for good in [
+            "Status = 'New'",
+            "(Status = 'New' OR Status = 'Open') AND Subject != 'a)b'",
+            r"Subject = 'it\'s'",
+            "",
+        ] {
+            assert_eq!(enclosed_condition("where", good).unwrap(), good);
+        }
+        for bad in [
+            "Status = 'New') RETURNING User(Id",
+            "Status = 'New",
+            r"Subject = 'x\'",
+            "(Status = 'New'",
+            ")(",
+        ] {
+            let error = enclosed_condition("where", bad).unwrap_err();
+            assert!(error.to_string().contains("`where`"), "{error}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub async fn run(call: &Invocation<'_>, answer: Answer) -> Result<Value> {
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
     let mut sobject = json!({"name": soql::identifier(OBJECT, &object)?});
     if let Some(condition) = parameters.optional(WHERE)? {
-        sobject["where"] = Value::String(condition);
+        sobject["where"] = Value::String(soql::enclosed_condition(WHERE, &condition)?.to_owned());
     }
     let mut body = json!({"q": q, "fields": fields, "sobjects": [sobject]});
     if let Answer::All = answer {
