@@ -57,7 +57,10 @@ fn parse_delta(delta: &str) -> Option<Duration> {
         'm' => 1,
         _ => return None,
     };
-    Some(Duration::minutes(amount.checked_mul(minutes_per_unit)?))
+    // Counted in seconds with checks: `Duration::minutes` panics when the minutes do
+    // not fit in seconds, and a flow (or a caller) can send any number of weeks.
+    let seconds = amount.checked_mul(minutes_per_unit)?.checked_mul(60)?;
+    Some(Duration::seconds(seconds))
 }
 
 #[cfg(test)]
@@ -69,6 +72,20 @@ mod tests {
 
     fn at_now(value: &str) -> Result<String> {
         resolve("ActivityDate", value, NOW)
+    }
+
+    #[test]
+    fn huge_deltas_are_errors_not_panics() {
+        for value in [
+            "153722867280912931m|date",
+            "2562047788015216h|time",
+            "9223372036854775807w|datetime",
+            "-9223372036854775808d|date",
+            "99999999999w|date",
+        ] {
+            let error = at_now(value).unwrap_err();
+            assert!(error.to_string().contains("`ActivityDate`"), "{error}");
+        }
     }
 
     #[test]
