@@ -74,6 +74,8 @@ pub use config::{
 };
 pub use faults::{Fault, Faults};
 pub use seed::{SeedData, SeedError};
+/// The SOQL tokenizer, for clients' tests: what Salesforce would read a statement as.
+pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
 pub use store::WriteError;
 
