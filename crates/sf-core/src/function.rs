@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use crate::config::Config;
-use crate::deadline::{CONNECT_BUDGET, Deadline};
+use crate::deadline::{Deadline, WARM_UP_BUDGET};
 use crate::error::{Error, Result};
 use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
@@ -91,7 +91,7 @@ pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runti
     let config =
         Config::from_env().inspect_err(|error| tracing::error!(%error, "bad configuration"))?;
     let salesforce = Salesforce::from_config(&config).await?;
-    if let Err(error) = salesforce.warm_up(Deadline::after(CONNECT_BUDGET)).await {
+    if let Err(error) = salesforce.warm_up(Deadline::after(WARM_UP_BUDGET)).await {
         tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
     }
     let function = Function::new(operation, salesforce);

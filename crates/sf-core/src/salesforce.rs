@@ -153,17 +153,18 @@ impl Salesforce {
     /// Reads the credentials and gets a token now, so that the first invocation does not
     /// wait for them. A failure is left for that invocation to meet and report again.
     pub async fn warm_up(&self, deadline: Deadline) -> Result<()> {
-        let credentials = self.credentials().await?;
+        let credentials = self.credentials(deadline).await?;
         self.tokens
             .get(|| self.first_token(credentials, deadline))
             .await
             .map(drop)
     }
 
-    /// The credentials, read once; a failed read is tried again by the next caller.
-    async fn credentials(&self) -> Result<&Credentials> {
+    /// The credentials, read once within `deadline`; a failed read is tried again by the
+    /// next caller.
+    async fn credentials(&self, deadline: Deadline) -> Result<&Credentials> {
         self.credentials
-            .get_or_try_init(|| self.reader.read())
+            .get_or_try_init(|| self.reader.read_within(deadline))
             .await
     }
 
@@ -186,7 +187,7 @@ impl Salesforce {
     /// Sends `request`, recovering as the module says, and returns the answer or
     /// Salesforce's error.
     pub async fn send(&self, request: &ApiRequest, deadline: Deadline) -> Result<ApiResponse> {
-        let credentials = self.credentials().await?;
+        let credentials = self.credentials(deadline).await?;
         let mut token = self
             .tokens
             .get(|| self.first_token(credentials, deadline))
