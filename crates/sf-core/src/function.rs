@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::deadline::{Deadline, WARM_UP_BUDGET};
 use crate::error::{Error, Result};
+use crate::logging;
 use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
 use crate::parameters::ConnectEvent;
@@ -87,7 +88,7 @@ impl Function {
 
 /// Runs `operation` as a Lambda function until the runtime stops it.
 pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    logging::init(operation.function_name());
     let config =
         Config::from_env().inspect_err(|error| tracing::error!(%error, "bad configuration"))?;
     let salesforce = Salesforce::from_config(&config).await?;

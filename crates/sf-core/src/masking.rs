@@ -4,9 +4,12 @@
 //! phone-lookup searches and free-form queries, and Salesforce repeats them in its own
 //! error messages. [`mask_phone_numbers`] hides all but the last four digits of anything
 //! that looks like one, wherever it stands in a text, so request detail can be logged at
-//! debug level and errors can show what was refused. [`shown_value`] is how an error
+//! debug level and errors can show what was refused ([`crate::logging`] masks every
+//! log line with it). [`shown_value`] is how an error
 //! quotes a refused parameter value: masked, and cut short, since Connect allows 32 KB
 //! per value and an error should not repeat all of it.
+
+use serde_json::Value;
 
 /// Digits left visible at the end of a masked number: enough to tell two callers apart
 /// in a log, too few to call anyone.
@@ -26,15 +29,18 @@ fn is_phone_punctuation(c: char) -> bool {
 /// `text` with every phone-number-like run (seven or more digits, possibly punctuated)
 /// masked to its last four digits: `+44 1122 334455` becomes `+** **** **4455`.
 ///
-/// A run of digits glued to letters (`5008V0000000001QAA`, a record id) is part of a
-/// word, not a number, and is left alone.
+/// A run of digits glued to letters (`5008V0000000001QAA`, a record id), directly or
+/// through one hyphen (`12345678-abcd-…`, a contact id), is part of a word, not a
+/// number, and is left alone.
 pub fn mask_phone_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let is_word = |at: usize| chars.get(at).is_some_and(|c| c.is_alphanumeric());
     let mut masked = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
         let starts_run = chars[i].is_ascii_digit() || chars[i] == '+' || chars[i] == '(';
-        let glued_to_word = i > 0 && chars[i - 1].is_alphanumeric();
+        let glued_to_word =
+            i > 0 && (is_word(i - 1) || (chars[i - 1] == '-' && i > 1 && is_word(i - 2)));
         if !starts_run || glued_to_word {
             masked.push(chars[i]);
             i += 1;
@@ -51,7 +57,7 @@ pub fn mask_phone_numbers(text: &str) -> String {
         }
         let run = &chars[i..end.max(i + 1)];
         let digits = run.iter().filter(|c| c.is_ascii_digit()).count();
-        let followed_by_word = chars.get(end).is_some_and(|c| c.is_alphanumeric());
+        let followed_by_word = is_word(end) || (chars.get(end) == Some(&'-') && is_word(end + 1));
         if digits >= MIN_PHONE_DIGITS && !followed_by_word {
             let mut left_to_hide = digits - VISIBLE_DIGITS;
             for &c in run {
@@ -80,6 +86,18 @@ pub fn shown_value(value: &str) -> String {
     }
     let head: String = masked.chars().take(SHOWN_CHARS).collect();
     format!("{head:?}… ({total} characters)")
+}
+
+/// `value` with the phone numbers in every string masked, at any depth. Numbers stay
+/// as they are: a JSON number is a count or an id, and masking its digits would make it
+/// invalid JSON.
+pub fn mask_json_strings(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = mask_phone_numbers(text),
+        Value::Array(items) => items.iter_mut().for_each(mask_json_strings),
+        Value::Object(members) => members.values_mut().for_each(mask_json_strings),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -114,11 +132,32 @@ mod tests {
             "SELECT Id FROM Case LIMIT 200 OFFSET 10",
             "/services/data/v66.0/sobjects/Case/5008V0000000001QAA",
             "0038V0000000001QAA",
+            "contact 12345678-abcd-4ef0-9123-456789012345 answered",
+            r#"{"requestId":"e2e-00000001-8f2b-4c0e-9f1d-0a1b2c3d4e5f"}"#,
+            r#"{"timestamp":"2026-11-25T16:59:28.123456Z"}"#,
             "HTTP 503, 2 attempts",
             "",
         ] {
             assert_eq!(mask_phone_numbers(text), text);
         }
+    }
+
+    #[test]
+    fn json_strings_are_masked_and_numbers_left_alone() {
+        let mut value = serde_json::json!({
+            "body": "{\"sf_phone\":\"+15551234567\"}",
+            "list": ["5551234567"],
+            "sdk_invocation_id": 3338609533u64
+        });
+        mask_json_strings(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "body": "{\"sf_phone\":\"+*******4567\"}",
+                "list": ["******4567"],
+                "sdk_invocation_id": 3338609533u64
+            })
+        );
     }
 
     #[test]
