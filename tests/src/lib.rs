@@ -11,6 +11,6 @@ pub mod moto;
 pub mod process;
 pub mod runtime_api;
 
-pub use moto::Moto;
+pub use moto::{Moto, free_port};
 pub use process::{FunctionProcess, binary_path};
 pub use runtime_api::{Invocation, RuntimeApi};

@@ -224,6 +224,12 @@ impl Sandbox {
         )
     }
 
+    /// Every access token this sandbox has issued (by the token endpoint or
+    /// [`Sandbox::issue_token`]), expired ones included: what a client must never log.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.app.tokens).all()
+    }
+
     /// Stops accepting requests and waits for the server to finish.
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
