@@ -45,6 +45,27 @@ async fn slow_salesforce_is_a_timeout_before_the_invocations_deadline() {
     assert!(message.contains("Salesforce (query)"), "{message}");
 }
 
+/// A function configured with a long Lambda timeout still answers within Connect's 8
+/// seconds: Connect gives up on the invocation then, whatever Lambda would allow.
+#[tokio::test]
+async fn slow_salesforce_is_given_up_within_connects_8_seconds() {
+    let stack = Stack::start("sf-search-one").await;
+    stack.invoke(demo_event("searchOne")).await.answer();
+    stack.sandbox.faults().set_latency(Duration::from_secs(10));
+    let started = Instant::now();
+    let error = stack
+        .api
+        .invoke_with_timeout(demo_event("searchOne"), Duration::from_secs(30))
+        .await
+        .error();
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "answered after Connect's limit: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(kind_and_message(&error).0, "Timeout", "{error}");
+}
+
 #[tokio::test]
 async fn reads_retry_dropped_connections_and_5xx_a_bounded_number_of_times() {
     let stack = Stack::start("sf-lookup").await;

@@ -330,6 +330,21 @@ async fn every_function_refuses_bad_input_before_calling_salesforce() {
     }
 }
 
+/// An event nested deeper than JSON parsers allow (serde_json stops at 128 levels) is
+/// refused by the runtime before the handler, and the container lives on.
+#[tokio::test]
+async fn an_event_nested_too_deep_is_an_error_not_a_crash() {
+    let stack = Stack::start("sf-create").await;
+    let deep = (0..200).fold(json!("x"), |inner, _| json!([inner]));
+    let error = stack
+        .invoke(event(json!({"sf_object": "Case", "Subject": deep})))
+        .await
+        .error();
+    assert!(error["errorMessage"].is_string(), "{error}");
+    assert_eq!(stack.sandbox.stats().data_requests(), 0);
+    stack.invoke(demo_event("create")).await.answer();
+}
+
 #[tokio::test]
 async fn salesforce_errors_reach_the_flow_with_their_code() {
     let stack = Stack::start("sf-lookup").await;
