@@ -81,6 +81,8 @@ fn lookup(extra: Value) -> Value {
 
 fn catalogue() -> Vec<Case> {
     let oversized = "A".repeat(CONNECT_VALUE_LIMIT);
+    // Long, but within what a query URI may hold.
+    let long = "A".repeat(4 * 1024);
     let mut cases = vec![
         // ---- lookup: values are escaped literals ----
         Case {
@@ -150,12 +152,18 @@ fn catalogue() -> Vec<Case> {
             outcome: Outcome::Refused("HomePhone"),
         },
         Case {
-            what: "an oversized value stays one literal",
+            what: "a long value stays one literal",
             operation: Operation::Lookup,
-            parameters: lookup(json!({"LastName": format!("{oversized}'")})),
+            parameters: lookup(json!({"LastName": format!("{long}'")})),
             outcome: soql(&format!(
-                r"SELECT Id FROM Contact WHERE LastName = '{oversized}\''"
+                r"SELECT Id FROM Contact WHERE LastName = '{long}\''"
             )),
+        },
+        Case {
+            what: "a value too long for Salesforce's URI limit",
+            operation: Operation::Lookup,
+            parameters: lookup(json!({"Title": "x", "LastName": oversized.clone()})),
+            outcome: Outcome::Refused("LastName"),
         },
         Case {
             what: "a condition named with punctuation",
@@ -278,15 +286,24 @@ fn catalogue() -> Vec<Case> {
             outcome: Outcome::Refused("n"),
         },
         Case {
-            what: "an oversized replacement stays one literal",
+            what: "a long replacement stays one literal",
             operation: Operation::Query,
             parameters: json!({
                 "query": "SELECT Id FROM Contact WHERE Description = 'text'",
-                "text": format!("{oversized}'")
+                "text": format!("{long}'")
             }),
             outcome: soql(&format!(
-                r"SELECT Id FROM Contact WHERE Description = '{oversized}\''"
+                r"SELECT Id FROM Contact WHERE Description = '{long}\''"
             )),
+        },
+        Case {
+            what: "a replacement too long for Salesforce's URI limit",
+            operation: Operation::QueryOne,
+            parameters: json!({
+                "query": "SELECT Id FROM Contact WHERE Description = 'text'",
+                "text": oversized.clone()
+            }),
+            outcome: Outcome::Refused("text"),
         },
         Case {
             what: "a nested replacement",
