@@ -6,8 +6,12 @@ SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 PY_TOOLS := $(VENV)/.installed
 export PATH := $(VENV)/bin:$(PATH)
+## Cargo tools, installed into the project (not ~/.cargo) at pinned versions.
+TOOLS := $(CURDIR)/.tools
+CARGO_DENY := $(TOOLS)/bin/cargo-deny
+CARGO_DENY_VERSION := 0.20.2
 
-.PHONY: all test check fmt clippy rust-test infra-test tools build build-lambdas synth deploy demo bench
+.PHONY: all test check fmt clippy deny advisories rust-test infra-test tools build build-lambdas synth deploy demo bench
 
 # Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
 CDK_CONTEXT ?=
@@ -48,7 +52,20 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
-check: fmt clippy test
+## The dependency graph against deny.toml: licenses, banned crates, sources. These need
+## only Cargo.lock, so they run offline.
+$(CARGO_DENY):
+	cargo install --locked --root $(TOOLS) cargo-deny --version $(CARGO_DENY_VERSION)
+
+deny: $(CARGO_DENY)
+	$(CARGO_DENY) check --hide-inclusion-graph licenses bans sources
+
+## Known vulnerabilities (RustSec). Fetches the advisory database from GitHub, so it is
+## kept out of `make check` for machines without that access; CI with it runs both.
+advisories: $(CARGO_DENY)
+	$(CARGO_DENY) check --hide-inclusion-graph advisories
+
+check: fmt clippy deny test
 
 ## Release binaries for Lambda (Amazon Linux 2023, ARM64), in target/lambda/<name>/bootstrap.
 ## rustup installs only the host's target; adding the ARM64 one is a no-op once it is there.

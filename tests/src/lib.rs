@@ -14,7 +14,7 @@ pub mod parameter_store;
 pub mod process;
 pub mod runtime_api;
 
-pub use moto::Moto;
+pub use moto::{Moto, free_port};
 pub use parameter_store::ParameterStore;
 pub use process::{FunctionProcess, binary_path};
 pub use runtime_api::{Invocation, RuntimeApi};

@@ -21,12 +21,13 @@ pub struct Moto {
 impl Moto {
     /// Starts `moto_server` (or `$MOTO_SERVER`) and waits until it accepts connections.
     pub fn start() -> Moto {
+        Self::start_on(free_port())
+    }
+
+    /// [`Moto::start`] on `port`, for tests where a client was pointed at the endpoint
+    /// before it was up.
+    pub fn start_on(port: u16) -> Moto {
         let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let child = Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -105,6 +106,15 @@ impl Moto {
         )
         .await;
     }
+}
+
+/// A loopback port nothing listens on (at the time of asking).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Drop for Moto {

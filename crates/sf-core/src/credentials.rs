@@ -16,6 +16,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::config::{Config, CredentialsSource};
+use crate::deadline::Deadline;
 use crate::error::{Error, Result};
 
 /// The OAuth 2.0 flow used to obtain an access token.
@@ -179,6 +180,17 @@ impl CredentialsReader {
             username: config.username.clone(),
             ssm,
         }
+    }
+
+    /// [`CredentialsReader::read`], or a timeout error naming the source when `deadline`
+    /// passes first: an SSM endpoint that accepts connections and never answers would
+    /// otherwise hold the invocation past Connect's limit.
+    pub async fn read_within(&self, deadline: Deadline) -> Result<Credentials> {
+        let what = self.source.describe();
+        let budget = deadline.remaining(&what)?;
+        tokio::time::timeout(budget, self.read())
+            .await
+            .unwrap_or_else(|_| Err(deadline.timeout(&what)))
     }
 
     pub async fn read(&self) -> Result<Credentials> {

@@ -13,6 +13,12 @@ use crate::error::{Error, Result};
 /// round trip to Lambda and the answer's way back.
 pub const CONNECT_BUDGET: Duration = Duration::from_millis(7_000);
 
+/// What reading the credentials and logging in may take at a cold start, before the
+/// first event is taken. Connect's 8 seconds run from its call, so a cold start's
+/// set-up eats into the first invocation's time: a slow or silent SSM or login server
+/// is given up on early, and the first invocation tries again with its own deadline.
+pub const WARM_UP_BUDGET: Duration = Duration::from_millis(3_000);
+
 /// Kept free before the invocation's deadline to report an error.
 pub const ERROR_MARGIN: Duration = Duration::from_millis(250);
 

@@ -12,8 +12,10 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use crate::config::Config;
-use crate::deadline::{CONNECT_BUDGET, Deadline};
+use crate::deadline::{Deadline, WARM_UP_BUDGET};
 use crate::error::{Error, Result};
+use crate::logging;
+use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
 use crate::parameters::ConnectEvent;
 use crate::salesforce::Salesforce;
@@ -39,26 +41,40 @@ impl Function {
     /// Answers one Connect event, within `deadline`.
     pub async fn handle(&self, payload: Value, deadline: Deadline) -> Result<Value> {
         let now = OffsetDateTime::now_utc();
-        let event = ConnectEvent::from_payload(payload)?;
+        let event = ConnectEvent::from_payload(payload);
+        let contact_id = match &event {
+            Ok(event) => event.contact_id().unwrap_or("-"),
+            Err(_) => "-",
+        };
         let span = tracing::info_span!(
             "invocation",
             operation = self.operation.function_name(),
-            contact_id = event.contact_id().unwrap_or("-"),
+            contact_id,
         );
-        let parameters = event.into_parameters();
-        let call = Invocation {
-            salesforce: &self.salesforce,
-            parameters: &parameters,
-            deadline,
-            now,
+        let outcome = match event {
+            Ok(event) => {
+                let parameters = event.into_parameters();
+                let call = Invocation {
+                    salesforce: &self.salesforce,
+                    parameters: &parameters,
+                    deadline,
+                    now,
+                };
+                // Boxed: the operations' nested futures are too deep to lay out inline.
+                Box::pin(self.operation.run(&call))
+                    .instrument(span.clone())
+                    .await
+            }
+            Err(error) => Err(error),
         };
-        // Boxed: the operations' nested futures are too deep to lay out inline.
-        let outcome = Box::pin(self.operation.run(&call))
-            .instrument(span.clone())
-            .await;
         span.in_scope(|| match &outcome {
             Ok(_) => tracing::info!("answered"),
-            Err(error) => tracing::warn!(error_type = error.error_type(), %error, "failed"),
+            // Salesforce's messages can quote the query, and so the caller's number.
+            Err(error) => tracing::warn!(
+                error_type = error.error_type(),
+                error = %mask_phone_numbers(&error.to_string()),
+                "failed"
+            ),
         });
         outcome
     }
@@ -72,11 +88,11 @@ impl Function {
 
 /// Runs `operation` as a Lambda function until the runtime stops it.
 pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    logging::init(operation.function_name());
     let config =
         Config::from_env().inspect_err(|error| tracing::error!(%error, "bad configuration"))?;
     let salesforce = Salesforce::from_config(&config).await?;
-    if let Err(error) = salesforce.warm_up(Deadline::after(CONNECT_BUDGET)).await {
+    if let Err(error) = salesforce.warm_up(Deadline::after(WARM_UP_BUDGET)).await {
         tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
     }
     let function = Function::new(operation, salesforce);

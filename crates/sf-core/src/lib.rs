@@ -7,8 +7,9 @@
 //! cache, see [`auth`], which [`shared_token`] shares between containers),
 //! [`Operation`] (the eleven operations, one module each under `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
 //! live in their own modules: [`soql`] (identifiers, escaping, conditions, replacements),
-//! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`] and [`answer`]
-//! (flattening for Connect).
+//! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
+//! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and
+//! [`logging`].
 
 pub mod answer;
 pub mod auth;
@@ -17,6 +18,8 @@ pub mod credentials;
 pub mod deadline;
 pub mod error;
 pub mod function;
+pub mod logging;
+pub mod masking;
 pub mod operations;
 pub mod parameters;
 pub mod phone;

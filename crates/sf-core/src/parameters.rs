@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 
 /// Parameters that steer the function itself: never a field, a condition or a
 /// replacement.
@@ -192,7 +193,8 @@ impl Parameters {
                 Error::invalid(
                     OPERATION,
                     format!(
-                        "{choices} (this function serves only that; use the function for {named:?} instead)"
+                        "{choices} (this function serves only that; use the function for {} instead)",
+                        shown_value(&named)
                     ),
                 )
             })

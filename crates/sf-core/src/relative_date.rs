@@ -10,6 +10,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 
 const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 const TIME: &[FormatItem<'static>] = format_description!("[hour]:[minute]:[second]");
@@ -26,7 +27,7 @@ pub fn resolve(parameter: &str, value: &str, now: OffsetDateTime) -> Result<Stri
     let Some((delta, format)) = value.split_once('|') else {
         return Ok(value.to_owned());
     };
-    let invalid = || Error::invalid(parameter, format!("{EXPECTED}; got {value:?}"));
+    let invalid = || Error::invalid(parameter, format!("{EXPECTED}; got {}", shown_value(value)));
     let shift = parse_delta(delta.trim()).ok_or_else(invalid)?;
     let moment = now.checked_add(shift).ok_or_else(invalid)?;
     let items = match format.trim() {
@@ -56,7 +57,10 @@ fn parse_delta(delta: &str) -> Option<Duration> {
         'm' => 1,
         _ => return None,
     };
-    Some(Duration::minutes(amount.checked_mul(minutes_per_unit)?))
+    // Counted in seconds with checks: `Duration::minutes` panics when the minutes do
+    // not fit in seconds, and a flow (or a caller) can send any number of weeks.
+    let seconds = amount.checked_mul(minutes_per_unit)?.checked_mul(60)?;
+    Some(Duration::seconds(seconds))
 }
 
 #[cfg(test)]
@@ -68,6 +72,20 @@ mod tests {
 
     fn at_now(value: &str) -> Result<String> {
         resolve("ActivityDate", value, NOW)
+    }
+
+    #[test]
+    fn huge_deltas_are_errors_not_panics() {
+        for value in [
+            "153722867280912931m|date",
+            "2562047788015216h|time",
+            "9223372036854775807w|datetime",
+            "-9223372036854775808d|date",
+            "99999999999w|date",
+        ] {
+            let error = at_now(value).unwrap_err();
+            assert!(error.to_string().contains("`ActivityDate`"), "{error}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::config::{Config, CredentialsSource};
 use crate::credentials::{Credentials, CredentialsReader};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
+use crate::masking::mask_phone_numbers;
 use crate::shared_token::{Next, SharedTokenStore};
 
 /// Reads are tried at most this many times in all.
@@ -110,6 +111,20 @@ impl ApiRequest {
         self.query.push((name, value.into()));
         self
     }
+
+    /// The query parameters and body as a debug log shows them, with phone numbers
+    /// masked: a SOQL condition or a search body may hold the caller's number.
+    fn logged_detail(&self) -> String {
+        let mut detail: Vec<String> = self
+            .query
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        if let Some(body) = &self.body {
+            detail.push(body.to_string());
+        }
+        mask_phone_numbers(&detail.join(" "))
+    }
 }
 
 /// A successful answer: its status and JSON body (`Null` when empty, as for a 204).
@@ -180,17 +195,18 @@ impl Salesforce {
     /// Reads the credentials and gets a token now, so that the first invocation does not
     /// wait for them. A failure is left for that invocation to meet and report again.
     pub async fn warm_up(&self, deadline: Deadline) -> Result<()> {
-        let credentials = self.credentials().await?;
+        let credentials = self.credentials(deadline).await?;
         self.tokens
             .get(|| self.first_token(credentials, deadline))
             .await
             .map(drop)
     }
 
-    /// The credentials, read once; a failed read is tried again by the next caller.
-    async fn credentials(&self) -> Result<&Credentials> {
+    /// The credentials, read once within `deadline`; a failed read is tried again by the
+    /// next caller.
+    async fn credentials(&self, deadline: Deadline) -> Result<&Credentials> {
         self.credentials
-            .get_or_try_init(|| self.reader.read())
+            .get_or_try_init(|| self.reader.read_within(deadline))
             .await
     }
 
@@ -241,7 +257,7 @@ impl Salesforce {
     /// Sends `request`, recovering as the module says, and returns the answer or
     /// Salesforce's error.
     pub async fn send(&self, request: &ApiRequest, deadline: Deadline) -> Result<ApiResponse> {
-        let credentials = self.credentials().await?;
+        let credentials = self.credentials(deadline).await?;
         let mut token = self
             .tokens
             .get(|| self.first_token(credentials, deadline))
@@ -325,7 +341,13 @@ impl Salesforce {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
-        tracing::debug!(method = %request.method, path = %request.path, call = request.what, "calling Salesforce");
+        tracing::debug!(
+            method = %request.method,
+            path = %mask_phone_numbers(&request.path),
+            call = request.what,
+            detail = %request.logged_detail(),
+            "calling Salesforce"
+        );
         let response = builder.send().await?;
         let status = response.status().as_u16();
         let body = response.bytes().await?;
@@ -437,6 +459,24 @@ mod tests {
         );
         let single = interpret(404, br#"{"errorCode":"NOT_FOUND","message":"gone"}"#).unwrap_err();
         assert!(single.to_string().contains("NOT_FOUND: gone"));
+    }
+
+    #[test]
+    fn logged_detail_masks_the_callers_number() {
+        let query = ApiRequest::read("query", "/query").with_query(
+            "q",
+            "SELECT Id FROM Contact WHERE MobilePhone LIKE '%555%123%4567%'",
+        );
+        assert_eq!(
+            query.logged_detail(),
+            "q=SELECT Id FROM Contact WHERE MobilePhone LIKE '%***%***%4567%'"
+        );
+        let search = ApiRequest::post_read(
+            "parameterizedSearch",
+            "/parameterizedSearch",
+            json!({"q": "1122334455", "in": "PHONE"}),
+        );
+        assert_eq!(search.logged_detail(), r#"{"q":"******4455","in":"PHONE"}"#);
     }
 
     #[test]

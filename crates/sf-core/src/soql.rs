@@ -15,6 +15,7 @@
 //! refused. Inserted values are never searched again for other parameter names.
 
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 use crate::parameters::Scalar;
 
 /// Escapes `value` for use between single quotes in SOQL, with the escape sequences the
@@ -33,6 +34,19 @@ pub fn escape_literal(value: &str) -> String {
             '\u{c}' => escaped.push_str("\\f"),
             other => escaped.push(other),
         }
+    }
+    escaped
+}
+
+/// [`escape_literal`] for the pattern of a LIKE, where `%` and `_` are wildcards: they
+/// become `\%` and `\_`, so a value matches only itself.
+pub fn escape_like_literal(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len() + 2);
+    for c in escape_literal(value).chars() {
+        if matches!(c, '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
     }
     escaped
 }
@@ -64,8 +78,8 @@ pub fn identifier<'a>(parameter: &str, candidate: &'a str) -> Result<&'a str> {
         Err(Error::invalid(
             parameter,
             format!(
-                "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {:?}",
-                candidate
+                "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {}",
+                shown_value(candidate)
             ),
         ))
     }
@@ -90,8 +104,8 @@ pub fn field_list(parameter: &str, value: &str) -> Result<Vec<String>> {
         return Err(Error::invalid(
             parameter,
             format!(
-                "a comma-separated list of field API names such as \"Id, Name, Account.Name\", got {:?}",
-                value
+                "a comma-separated list of field API names such as \"Id, Name, Account.Name\", got {}",
+                shown_value(value)
             ),
         ));
     }
@@ -152,28 +166,136 @@ pub fn select(fields: &[String], object: &str, conditions: &[String]) -> String 
     soql
 }
 
-/// For each byte of `soql`, whether it lies inside a single-quoted string literal
-/// (the quotes themselves count as inside).
-fn literal_mask(soql: &str) -> Vec<bool> {
-    let mut mask = Vec::with_capacity(soql.len());
+/// What one byte of SOQL text is, seen from string literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// Outside every string literal.
+    Outside,
+    /// A quote opening or closing a literal.
+    Quote,
+    /// A plain character inside a literal.
+    Inside,
+    /// A backslash starting an escape sequence inside a literal.
+    EscapeStart,
+    /// The character after such a backslash.
+    Escaped,
+}
+
+/// For each byte of `soql`, where it stands relative to single-quoted string literals.
+fn literal_positions(soql: &str) -> Vec<Position> {
+    let mut positions = Vec::with_capacity(soql.len());
     let mut inside = false;
     let mut escaped = false;
     for byte in soql.bytes() {
-        if inside {
-            mask.push(true);
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'\'' {
-                inside = false;
-            }
-        } else {
+        let position = if !inside {
             inside = byte == b'\'';
-            mask.push(inside);
+            if inside {
+                Position::Quote
+            } else {
+                Position::Outside
+            }
+        } else if escaped {
+            escaped = false;
+            Position::Escaped
+        } else if byte == b'\\' {
+            escaped = true;
+            Position::EscapeStart
+        } else if byte == b'\'' {
+            inside = false;
+            Position::Quote
+        } else {
+            Position::Inside
+        };
+        positions.push(position);
+    }
+    positions
+}
+
+/// Where a replacement lands in the template, which decides how its value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Outside every literal: only names and numbers may stand there.
+    Bare,
+    /// Inside a string literal: the value is escaped.
+    Literal,
+    /// Inside the pattern of a LIKE: escaped, and its `%` and `_` are not wildcards,
+    /// so a caller's input cannot widen the match the flow author wrote.
+    LikePattern,
+}
+
+/// The slot of the occurrence of a parameter name at bytes `start..end` of `template`:
+/// wholly outside literals, or wholly inside one literal and made of whole characters
+/// (never a quote, never half of an escape sequence such as the `n` of `\n`); `None`
+/// anywhere else. Replacing an occurrence of the last kind with an escaped value could
+/// end a literal early, so those are refused.
+fn slot(template: &str, positions: &[Position], start: usize, end: usize) -> Option<Slot> {
+    let span = &positions[start..end];
+    if span.iter().all(|p| *p == Position::Outside) {
+        return Some(Slot::Bare);
+    }
+    let whole_characters = span.iter().all(|p| {
+        matches!(
+            p,
+            Position::Inside | Position::EscapeStart | Position::Escaped
+        )
+    }) && span.first() != Some(&Position::Escaped)
+        && span.last() != Some(&Position::EscapeStart);
+    if !whole_characters {
+        return None;
+    }
+    let opening_quote = positions[..start]
+        .iter()
+        .rposition(|p| *p == Position::Quote)?;
+    Some(if follows_like(&template[..opening_quote]) {
+        Slot::LikePattern
+    } else {
+        Slot::Literal
+    })
+}
+
+/// True when `before` (the text before a literal) ends with the keyword LIKE.
+fn follows_like(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(keyword_at) = before.len().checked_sub(4) else {
+        return false;
+    };
+    before
+        .get(keyword_at..)
+        .is_some_and(|keyword| keyword.eq_ignore_ascii_case("like"))
+        && !before[..keyword_at]
+            .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// Checks that parameter `parameter` is one condition a flow author can hand to
+/// Salesforce inside a larger statement (a search's `where`): every literal closed and
+/// every parenthesis balanced, so that it cannot end the clause it is put in.
+pub fn enclosed_condition<'a>(parameter: &str, condition: &'a str) -> Result<&'a str> {
+    let positions = literal_positions(condition);
+    let quotes = positions.iter().filter(|p| **p == Position::Quote).count();
+    let mut balanced = quotes % 2 == 0;
+    let mut depth: usize = 0;
+    for (byte, position) in condition.bytes().zip(&positions) {
+        match (byte, position) {
+            (b'(', Position::Outside) => depth += 1,
+            (b')', Position::Outside) => match depth.checked_sub(1) {
+                Some(less) => depth = less,
+                None => balanced = false,
+            },
+            _ => {}
         }
     }
-    mask
+    if balanced && depth == 0 {
+        Ok(condition)
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!(
+                "a condition with every quote closed and every parenthesis balanced, such as \
+                 \"Status = 'New'\", got {}",
+                shown_value(condition)
+            ),
+        ))
+    }
 }
 
 /// True for text that may stand outside a literal in place of a parameter: a field or
@@ -199,10 +321,10 @@ enum Piece<'a> {
 }
 
 /// Replaces every occurrence of each parameter name in `template` by its value, in the
-/// order given. Inside a string literal the value is escaped; outside, it must be a name,
-/// a list of names or a number.
+/// order given. Inside a string literal the value is escaped (and in a LIKE pattern its
+/// wildcards too); outside, it must be a name, a list of names or a number.
 pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<String> {
-    let mask = literal_mask(template);
+    let positions = literal_positions(template);
     let mut pieces = vec![Piece::Template(template, 0)];
     for (name, value) in replacements {
         if name.is_empty() {
@@ -217,15 +339,15 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
             let mut rest_start = 0;
             for (at, _) in text.match_indices(name) {
                 let start = offset + at;
-                let end = start + name.len() - 1;
-                if mask[start] != mask[end] {
+                let Some(slot) = slot(template, &positions, start, start + name.len()) else {
                     return Err(Error::invalid(
                         name,
-                        "a parameter name that does not straddle a quote in `query`",
+                        "a parameter name that stands either wholly outside or wholly inside a \
+                         quoted text in `query`, never across a quote or within an escape such as \\n",
                     ));
-                }
+                };
                 next.push(Piece::Template(&text[rest_start..at], offset + rest_start));
-                next.push(Piece::Inserted(replacement_text(name, value, mask[start])?));
+                next.push(Piece::Inserted(replacement_text(name, value, slot)?));
                 rest_start = at + name.len();
             }
             next.push(Piece::Template(&text[rest_start..], offset + rest_start));
@@ -241,10 +363,12 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
         .collect())
 }
 
-fn replacement_text(name: &str, value: &Scalar, inside_literal: bool) -> Result<String> {
+fn replacement_text(name: &str, value: &Scalar, slot: Slot) -> Result<String> {
     let text = value.as_text();
-    if inside_literal {
-        return Ok(escape_literal(&text));
+    match slot {
+        Slot::Literal => return Ok(escape_literal(&text)),
+        Slot::LikePattern => return Ok(escape_like_literal(&text)),
+        Slot::Bare => {}
     }
     if matches!(value, Scalar::Bool(_) | Scalar::Null) || is_bare_value(text.trim()) {
         return Ok(text.trim().to_owned());
@@ -253,7 +377,8 @@ fn replacement_text(name: &str, value: &Scalar, inside_literal: bool) -> Result<
         name,
         format!(
             "a field or object name, a comma-separated list of names, or a number, because \
-             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {text:?}"
+             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {}",
+            shown_value(&text)
         ),
     ))
 }
@@ -461,15 +586,69 @@ mod tests {
     }
 
     #[test]
-    fn literal_mask_follows_escapes() {
+    fn literal_positions_follow_escapes() {
         let template = r"a 'b\'c' d";
-        let mask = literal_mask(template);
-        let inside: String = template
-            .chars()
-            .zip(&mask)
-            .map(|(c, inside)| if *inside { c } else { '_' })
+        let shown: String = literal_positions(template)
+            .iter()
+            .map(|position| match position {
+                Position::Outside => '_',
+                Position::Quote => 'q',
+                Position::Inside => 'i',
+                Position::EscapeStart => 'e',
+                Position::Escaped => 'x',
+            })
             .collect();
-        assert_eq!(inside, r"__'b\'c'__");
+        assert_eq!(shown, "__qiexiq__");
+    }
+
+    #[test]
+    fn wildcards_in_a_value_for_a_like_pattern_match_only_themselves() {
+        assert_eq!(escape_like_literal(r"50%_off'"), r"50\%\_off\'");
+        let soql = substitute(
+            "select Id from Contact where Phone LIKE '%number%' and Name = 'who'",
+            &[("number", text("%")), ("who", text("a_b%"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            r"select Id from Contact where Phone LIKE '%\%%' and Name = 'a_b%'"
+        );
+        let soql = substitute(
+            "select Id from Contact where Name\nlike\t'x%' or Title NOT LIKE 'x'",
+            &[("x", text("_"))],
+        )
+        .unwrap();
+        assert_eq!(
+            soql,
+            "select Id from Contact where Name\nlike\t'\\_%' or Title NOT LIKE '\\_'"
+        );
+        // A field that merely ends in "like" is not the keyword.
+        assert!(!follows_like("where Unlike "));
+        assert!(!follows_like("where ns.Like"));
+        assert!(follows_like("where Name LIKE  "));
+        assert!(!follows_like("ké"));
+    }
+
+    #[test]
+    fn enclosed_conditions_cannot_end_their_clause() {
+        for good in [
+            "Status = 'New'",
+            "(Status = 'New' OR Status = 'Open') AND Subject != 'a)b'",
+            r"Subject = 'it\'s'",
+            "",
+        ] {
+            assert_eq!(enclosed_condition("where", good).unwrap(), good);
+        }
+        for bad in [
+            "Status = 'New') RETURNING User(Id",
+            "Status = 'New",
+            r"Subject = 'x\'",
+            "(Status = 'New'",
+            ")(",
+        ] {
+            let error = enclosed_condition("where", bad).unwrap_err();
+            assert!(error.to_string().contains("`where`"), "{error}");
+        }
     }
 
     #[test]
@@ -480,6 +659,48 @@ mod tests {
                 &[("= 'x", text("y"))]
             )
             .is_err()
+        );
+    }
+
+    /// A name covering a whole literal, quotes included, would put the escaped value
+    /// outside any literal, where escaping means nothing.
+    #[test]
+    fn a_name_covering_the_quotes_of_a_literal_is_refused() {
+        let error = substitute(
+            "select Id from Case where Subject = 'subj'",
+            &[("'subj'", text("x' OR Name != 'y"))],
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("`'subj'`"), "{error}");
+        assert!(
+            substitute(
+                "select Id from Case where Subject = 'x'",
+                &[("'", text("y"))]
+            )
+            .is_err()
+        );
+    }
+
+    /// Replacing the `n` of an escape `\n` with an escaped quote `\'` would leave `\\'`:
+    /// an escaped backslash, then a quote ending the literal early.
+    #[test]
+    fn a_name_inside_an_escape_sequence_is_refused() {
+        for (template, name) in [
+            (r"select Id from Case where Subject = 'a\nb'", "n"),
+            (r"select Id from Case where Subject = 'a\nb'", "nb"),
+            (r"select Id from Case where Subject = 'a\nb'", "a\\"),
+        ] {
+            let error = substitute(template, &[(name, text("' OR Name != '"))]).unwrap_err();
+            assert!(matches!(error, Error::InvalidParameter { .. }), "{error}");
+        }
+        // A name made of whole characters, escape sequences included, is fine.
+        assert_eq!(
+            substitute(
+                r"select Id from Case where Subject = 'a\nb'",
+                &[("a\\n", text("x'"))]
+            )
+            .unwrap(),
+            r"select Id from Case where Subject = 'x\'b'"
         );
     }
 }

@@ -74,6 +74,8 @@ pub use config::{
 };
 pub use faults::{Fault, Faults};
 pub use seed::{SeedData, SeedError};
+/// The SOQL tokenizer, for clients' tests: what Salesforce would read a statement as.
+pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
 pub use store::WriteError;
 
@@ -220,6 +222,12 @@ impl Sandbox {
             self.app.token_lifetime,
             self.app.faults.token_epoch(),
         )
+    }
+
+    /// Every access token this sandbox has issued (by the token endpoint or
+    /// [`Sandbox::issue_token`]), expired ones included: what a client must never log.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.app.tokens).all()
     }
 
     /// Stops accepting requests and waits for the server to finish.

@@ -57,6 +57,11 @@ impl Tokens {
         token
     }
 
+    /// Every token issued so far, expired ones included.
+    pub fn all(&self) -> Vec<String> {
+        self.issued.keys().cloned().collect()
+    }
+
     pub fn is_valid(&self, token: &str, epoch: u64) -> bool {
         self.issued
             .get(token)

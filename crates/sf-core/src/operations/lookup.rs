@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::Invocation;
-use super::query::{all_records_answer, first_page};
+use super::query::{all_records_answer, check_uri_length, first_page, longest};
 use crate::answer;
 use crate::error::Result;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
@@ -14,14 +14,19 @@ pub async fn run(call: &Invocation<'_>, all: bool) -> Result<Value> {
     let parameters = call.parameters;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
     let object = soql::identifier(OBJECT, &object)?;
-    let fields = soql::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
-    let conditions = parameters
-        .others(&[OBJECT, FIELDS])?
+    let fields_text = parameters.required(FIELDS, FIELDS_EXPECTED)?;
+    let fields = soql::field_list(FIELDS, &fields_text)?;
+    let values = parameters.others(&[OBJECT, FIELDS])?;
+    let conditions = values
         .iter()
         .map(|(field, value)| soql::condition(field, value))
         .collect::<Result<Vec<_>>>()?;
     let format = call.format()?;
     let statement = soql::select(&fields, object, &conditions);
+    let lengths = values
+        .iter()
+        .map(|(name, value)| (*name, value.as_text().len()));
+    check_uri_length(&statement, longest(lengths, FIELDS, fields_text.len()))?;
     if all {
         return all_records_answer(call, &statement, format).await;
     }

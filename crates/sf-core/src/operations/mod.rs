@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::answer::ResponseFormat;
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 use crate::parameters::Parameters;
 use crate::salesforce::{ApiRequest, Salesforce};
 
@@ -143,7 +144,8 @@ fn record_id(parameter: &str, value: &str) -> Result<String> {
         Err(Error::invalid(
             parameter,
             format!(
-                "a 15- or 18-character Salesforce record id (letters and digits), got {value:?}"
+                "a 15- or 18-character Salesforce record id (letters and digits), got {}",
+                shown_value(value)
             ),
         ))
     }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::Invocation;
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::masking::shown_value;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::salesforce::ApiRequest;
 use crate::soql;
@@ -33,7 +34,7 @@ pub async fn run(call: &Invocation<'_>, answer: Answer) -> Result<Value> {
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
     let mut sobject = json!({"name": soql::identifier(OBJECT, &object)?});
     if let Some(condition) = parameters.optional(WHERE)? {
-        sobject["where"] = Value::String(condition);
+        sobject["where"] = Value::String(soql::enclosed_condition(WHERE, &condition)?.to_owned());
     }
     let mut body = json!({"q": q, "fields": fields, "sobjects": [sobject]});
     if let Answer::All = answer {
@@ -60,7 +61,10 @@ fn overall_limit(value: Option<String>) -> Result<u64> {
         .ok_or_else(|| {
             Error::invalid(
                 OVERALL_LIMIT,
-                format!("a whole number from 1 to {MAX_OVERALL_LIMIT}, got {value:?}"),
+                format!(
+                    "a whole number from 1 to {MAX_OVERALL_LIMIT}, got {}",
+                    shown_value(&value)
+                ),
             )
         })
 }
