@@ -19,13 +19,15 @@
 //! (`cargo bench -p sf-core`, run first by `make bench`) are copied in when present.
 //!
 //! Figures are medians and ratios from one run; nothing here is asserted.
+//! `BENCH_FUNCTIONS` (a comma-separated list) and `BENCH_REPORT` (another file) serve
+//! comparisons of builds: `CARGO_TARGET_DIR` points at the build to measure.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{FunctionProcess, ParameterStore, RuntimeApi, binary_path};
+use sf_e2e::{FUNCTIONS, FunctionProcess, ParameterStore, RuntimeApi, binary_path};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_USERNAME, RequestRecord, Sandbox, SandboxConfig,
     TEST_JWT_PRIVATE_KEY_PEM,
@@ -39,21 +41,6 @@ const TARGET_WARM_OVERHEAD_MS: f64 = 0.7;
 const TARGET_COLD_MS: f64 = 40.0;
 const TARGET_RSS_MB: f64 = 20.0;
 const TARGET_ZIP_MB: f64 = 4.0;
-
-/// The eleven functions and the committed event each answers.
-const FUNCTIONS: [(&str, &str); 11] = [
-    ("sf-lookup", "lookup"),
-    ("sf-create", "create"),
-    ("sf-update", "update"),
-    ("sf-phone-lookup", "phoneLookup"),
-    ("sf-delete", "delete"),
-    ("sf-query", "query"),
-    ("sf-query-one", "queryOne"),
-    ("sf-create-chatter-post", "createChatterPost"),
-    ("sf-create-chatter-comment", "createChatterComment"),
-    ("sf-search", "search"),
-    ("sf-search-one", "searchOne"),
-];
 
 fn count_from_env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -437,7 +424,6 @@ async fn run() {
     let warm_calls = count_from_env("BENCH_WARM_CALLS", 1000);
     let burst_containers = count_from_env("BENCH_BURST_CONTAINERS", BURST_CONTAINERS);
 
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let store = ParameterStore::start().await;
     store.put(
         CREDENTIALS_PARAMETER,
@@ -446,9 +432,20 @@ async fn run() {
         .to_string(),
     );
 
+    // BENCH_FUNCTIONS=sf-lookup,sf-query measures only those (to compare builds).
+    let only = std::env::var("BENCH_FUNCTIONS").ok();
     let mut rows = Vec::new();
     for (name, operation) in FUNCTIONS {
+        if only
+            .as_deref()
+            .is_some_and(|only| !only.split(',').any(|wanted| wanted.trim() == name))
+        {
+            continue;
+        }
         eprintln!("bench: {name}");
+        // A fresh org for each function: the records one creates must not change the
+        // answers another measures.
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
         // Cold starts share one token through the cache, as a deployment with it would.
         let cached = function_env(&sandbox, &store, Some(&format!("/bench/{name}/token")));
         let uncached = function_env(&sandbox, &store, None);
@@ -473,6 +470,7 @@ async fn run() {
     }
 
     eprintln!("bench: {burst_containers} cold containers at once");
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let with_cache = burst(
         &sandbox,
         &store,
@@ -490,7 +488,10 @@ async fn run() {
         cold_spawns,
         warm_calls,
     );
-    let path = repository().join("BENCHMARKS.md");
+    // BENCH_REPORT writes elsewhere, for a comparison that must not replace the report.
+    let path = std::env::var_os("BENCH_REPORT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repository().join("BENCHMARKS.md"));
     std::fs::write(&path, report).unwrap();
     eprintln!("bench: wrote {}", path.display());
 }
@@ -521,7 +522,7 @@ fn report(
     let _ = writeln!(
         out,
         "Set-up: each function is its release binary (the workspace's `[profile.release]`: \
-         opt-level 3, fat LTO, one codegen unit, stripped, panic = abort; a current-thread \
+         opt-level \"z\", fat LTO, one codegen unit, stripped, panic = abort; a current-thread \
          Tokio runtime), started as Lambda starts a custom runtime and driven through the \
          Lambda Runtime API (the harness in `tests/src/runtime_api.rs`). Salesforce is \
          the local sandbox (`crates/sf-sandbox`, no added latency), AWS is an in-process \

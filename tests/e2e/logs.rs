@@ -5,7 +5,7 @@
 //! or caller's full phone number may appear in any line or in any error the flow sees.
 
 use serde_json::{Value, json};
-use sf_e2e::Moto;
+use sf_e2e::{FUNCTIONS, Moto};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
     DEFAULT_USERNAME, TEST_JWT_PRIVATE_KEY_PEM,
@@ -107,21 +107,6 @@ fn assert_clean(function: &str, lines: &[String], errors: &[Value], secrets: &[S
         }
     }
 }
-
-/// The demo event of each function, with its operation name in `events/`.
-const FUNCTIONS: [(&str, &str); 11] = [
-    ("sf-lookup", "lookup"),
-    ("sf-create", "create"),
-    ("sf-update", "update"),
-    ("sf-phone-lookup", "phoneLookup"),
-    ("sf-delete", "delete"),
-    ("sf-query", "query"),
-    ("sf-query-one", "queryOne"),
-    ("sf-create-chatter-post", "createChatterPost"),
-    ("sf-create-chatter-comment", "createChatterComment"),
-    ("sf-search", "search"),
-    ("sf-search-one", "searchOne"),
-];
 
 /// `event` for the demo contact, with `parameters`.
 fn demo_contact_event(parameters: Value) -> Value {

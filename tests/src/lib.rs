@@ -18,3 +18,18 @@ pub use moto::{Moto, free_port};
 pub use parameter_store::ParameterStore;
 pub use process::{FunctionProcess, binary_path};
 pub use runtime_api::{Invocation, RuntimeApi};
+
+/// The eleven functions, each with the name of its committed event in `events/`.
+pub const FUNCTIONS: [(&str, &str); 11] = [
+    ("sf-lookup", "lookup"),
+    ("sf-create", "create"),
+    ("sf-update", "update"),
+    ("sf-phone-lookup", "phoneLookup"),
+    ("sf-delete", "delete"),
+    ("sf-query", "query"),
+    ("sf-query-one", "queryOne"),
+    ("sf-create-chatter-post", "createChatterPost"),
+    ("sf-create-chatter-comment", "createChatterComment"),
+    ("sf-search", "search"),
+    ("sf-search-one", "searchOne"),
+];

@@ -12,6 +12,16 @@ pub const REGION: &str = "us-east-1";
 pub const ACCESS_KEY_ID: &str = "AKIDLOCALTEST";
 pub const SECRET_ACCESS_KEY: &str = "local-test-secret";
 
+/// The variables that point an AWS SDK at the endpoint `url`, with the test identity.
+pub fn aws_env(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", url.to_owned()),
+        ("AWS_REGION", REGION.into()),
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.into()),
+    ]
+}
+
 /// A moto_server child process, stopped on drop.
 pub struct Moto {
     child: Child,
@@ -57,12 +67,7 @@ impl Moto {
 
     /// The variables that point an AWS SDK at this endpoint.
     pub fn aws_env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ENDPOINT_URL", self.url.clone()),
-            ("AWS_REGION", REGION.into()),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
-            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.into()),
-        ]
+        aws_env(&self.url)
     }
 
     /// One call of an AWS JSON 1.1 API. moto checks no signature, but reads the region

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::moto::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use crate::moto::REGION;
 
 #[derive(Default)]
 struct Store {
@@ -76,12 +76,7 @@ impl ParameterStore {
 
     /// The variables that point an AWS SDK at this endpoint.
     pub fn aws_env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ENDPOINT_URL", self.url.clone()),
-            ("AWS_REGION", REGION.into()),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
-            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.into()),
-        ]
+        crate::moto::aws_env(&self.url)
     }
 
     /// Stores `value` under `name` as a SecureString.

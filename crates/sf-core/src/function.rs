@@ -92,9 +92,14 @@ pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runti
     let config =
         Config::from_env().inspect_err(|error| tracing::error!(%error, "bad configuration"))?;
     let salesforce = Salesforce::from_config(&config).await?;
+    // The operation's own start-up work (CPU) runs on a blocking thread while the
+    // warm-up waits on the network, so neither waits for the other.
+    let prepared = tokio::task::spawn_blocking(move || operation.prepare());
     if let Err(error) = salesforce.warm_up(Deadline::after(WARM_UP_BUDGET)).await {
         tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
     }
+    // A failure here is only a lost head start: the first invocation does the work.
+    let _ = prepared.await;
     let function = Function::new(operation, salesforce);
     let function = &function;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

@@ -17,6 +17,12 @@ pub fn national_significant_number(number: &str) -> Option<String> {
     (national != "0").then_some(national)
 }
 
+/// Loads the numbering metadata now. The `phonenumber` crate parses it, with a regular
+/// expression per pattern for every country, on its first use.
+pub fn load_metadata() {
+    let _ = phonenumber::parse(None, "+15551234567");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
