@@ -1,5 +1,7 @@
 //! The Salesforce REST client shared by every operation: one HTTP client, the
-//! credentials and the access token, all kept for the container's life.
+//! credentials and the access token, all kept for the container's life. A token comes
+//! from the credentials' cached `AuthToken`, from the containers' shared store when one
+//! is configured ([`crate::shared_token`]), or from a login.
 //!
 //! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance and turns
 //! Salesforce's error arrays into [`Error::Salesforce`]. Two recoveries are built in:
