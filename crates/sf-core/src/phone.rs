@@ -13,7 +13,9 @@ pub fn national_significant_number(number: &str) -> Option<String> {
         return None;
     }
     let parsed = phonenumber::parse(None, number).ok()?;
-    let national = parsed.national().value().to_string();
+    // Displayed with its leading zeros: an Italian landline's national significant
+    // number keeps its 0 (`+39 06 1234 5678` is `0612345678`), which `value()` drops.
+    let national = parsed.national().to_string();
     (national != "0").then_some(national)
 }
 
@@ -38,6 +40,8 @@ mod tests {
             ("+61 2 9876 5432", "298765432"),
             ("+81-3-1234-5678", "312345678"),
             ("+5511987654321", "11987654321"),
+            ("+390612345678", "0612345678"),
+            ("+39 347 123 4567", "3471234567"),
         ];
         for (input, expected) in cases {
             assert_eq!(
