@@ -3,7 +3,12 @@
 //! Connect gives the caller's number in E.164 (`+441122334455`); orgs store numbers in
 //! national form with any punctuation (`01122 334455`, `(555) 123-4567`). Searching for
 //! the national significant number (`1122334455`) matches them all. Parsing is the
-//! `phonenumber` crate's, built from Google's libphonenumber metadata.
+//! `rlibphonenumber` crate's, a port of Google's libphonenumber with its metadata,
+//! chosen over the `phonenumber` crate for its start-up: `phonenumber` parses every
+//! country's regular expressions on first use (55-87 ms of a cold start, see the
+//! README's Performance section).
+
+use rlibphonenumber::PhoneNumber;
 
 /// The national significant number of `number`, or `None` for a withheld caller
 /// (`anonymous`, any case), an empty value or one that is not an international number.
@@ -12,17 +17,16 @@ pub fn national_significant_number(number: &str) -> Option<String> {
     if number.is_empty() || number.eq_ignore_ascii_case("anonymous") {
         return None;
     }
-    let parsed = phonenumber::parse(None, number).ok()?;
-    // Displayed with its leading zeros: an Italian landline's national significant
-    // number keeps its 0 (`+39 06 1234 5678` is `0612345678`), which `value()` drops.
-    let national = parsed.national().to_string();
-    (national != "0").then_some(national)
+    let parsed = PhoneNumber::parse(number, None).ok()?;
+    // With its leading zeros: an Italian landline's national significant number keeps
+    // its 0 (`+39 06 1234 5678` is `0612345678`).
+    let national = parsed.get_national_significant_number();
+    (!national.is_empty() && national.bytes().any(|b| b != b'0')).then_some(national)
 }
 
-/// Loads the numbering metadata now. The `phonenumber` crate parses it, with a regular
-/// expression per pattern for every country, on its first use.
+/// Loads the numbering metadata now, rather than on the first caller's number.
 pub fn load_metadata() {
-    let _ = phonenumber::parse(None, "+15551234567");
+    let _ = PhoneNumber::parse("+15551234567", None);
 }
 
 #[cfg(test)]
