@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{FUNCTIONS, FunctionProcess, ParameterStore, RuntimeApi, binary_path};
+use sf_e2e::{FUNCTIONS, FunctionProcess, ParameterStore, RuntimeApi, binary_path, demo_event};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_USERNAME, RequestRecord, Sandbox, SandboxConfig,
     TEST_JWT_PRIVATE_KEY_PEM,
@@ -53,11 +53,6 @@ fn repository() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn event(operation: &str) -> Value {
-    let path = repository().join(format!("events/{operation}.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// Hands out events for one function; deletes need a record of their own each time.
 struct Events {
     template: Value,
@@ -78,7 +73,7 @@ impl Events {
             Vec::new()
         };
         Events {
-            template: event(operation),
+            template: demo_event(operation),
             deletable,
         }
     }
@@ -335,7 +330,7 @@ async fn burst(
         .collect();
     let answers = futures_util::future::join_all(apis.iter().map(|api| async {
         let invocation = api
-            .invoke_with_timeout(event("lookup"), Duration::from_secs(20))
+            .invoke_with_timeout(demo_event("lookup"), Duration::from_secs(20))
             .await;
         (started.elapsed(), invocation)
     }))

@@ -7,10 +7,8 @@
 mod faults;
 mod logs;
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
-use sf_e2e::{FunctionProcess, Moto, RuntimeApi};
+use sf_e2e::{FunctionProcess, Moto, RuntimeApi, demo_event};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
     DEFAULT_USERNAME, Fault, Sandbox, SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM,
@@ -52,16 +50,6 @@ impl Stack {
     async fn invoke(&self, event: Value) -> sf_e2e::Invocation {
         self.api.invoke(event).await
     }
-}
-
-fn events_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../events")
-}
-
-/// The committed demo event for `operation`.
-fn demo_event(operation: &str) -> Value {
-    let path = events_dir().join(format!("{operation}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
 /// A Connect event with `parameters` and the nulls real ones carry.

@@ -33,3 +33,12 @@ pub const FUNCTIONS: [(&str, &str); 11] = [
     ("sf-search", "search"),
     ("sf-search-one", "searchOne"),
 ];
+
+/// The committed Connect event for `operation` (`lookup`, …) from `events/`, the one
+/// `make demo` sends.
+pub fn demo_event(operation: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(format!("{operation}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
