@@ -90,7 +90,7 @@ impl Operation {
 
     /// Does at start-up what the operation would otherwise do on its first invocation,
     /// while a caller waits: phoneLookup loads the numbering metadata of every country
-    /// (tens of milliseconds of parsing).
+    /// (about 14 ms of parsing at opt-level "z").
     pub fn prepare(self) {
         if self == Operation::PhoneLookup {
             crate::phone::load_metadata();
