@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{Moto, free_port};
+use sf_e2e::{Moto, ReservedPort};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_USERNAME, Fault, Sandbox,
     SandboxConfig,
@@ -260,14 +260,17 @@ async fn a_token_expiring_mid_burst_costs_one_login() {
 
 #[tokio::test]
 async fn a_login_server_down_is_a_clear_error_until_it_is_back() {
-    let port = free_port();
+    let login_server = ReservedPort::new();
     let api = sf_e2e::RuntimeApi::start().await;
     let function = sf_e2e::FunctionProcess::start(
         "sf-delete",
         api.address(),
         &[
             ("SF_CREDENTIALS", super::jwt_credentials()),
-            ("SF_LOGIN_URL", format!("http://127.0.0.1:{port}")),
+            (
+                "SF_LOGIN_URL",
+                format!("http://127.0.0.1:{}", login_server.port()),
+            ),
         ],
     );
     let error = api.invoke(demo_event("delete")).await.error();
@@ -277,7 +280,7 @@ async fn a_login_server_down_is_a_clear_error_until_it_is_back() {
     assert!(api.init_error().is_none(), "the container must not be lost");
 
     let sandbox = Sandbox::start(SandboxConfig {
-        port,
+        port: login_server.release(),
         ..SandboxConfig::default()
     })
     .await
@@ -317,16 +320,8 @@ async fn invalid_grant_is_an_authentication_error_without_the_password() {
 
 #[tokio::test]
 async fn ssm_unreachable_at_cold_start_names_the_parameter_and_recovers() {
-    let port = free_port();
-    let mut env = vec![
-        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
-        ("AWS_REGION", sf_e2e::moto::REGION.to_owned()),
-        ("AWS_ACCESS_KEY_ID", sf_e2e::moto::ACCESS_KEY_ID.to_owned()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            sf_e2e::moto::SECRET_ACCESS_KEY.to_owned(),
-        ),
-    ];
+    let ssm = ReservedPort::new();
+    let mut env = sf_e2e::moto::aws_env(&format!("http://127.0.0.1:{}", ssm.port()));
     env.push(("SF_CREDENTIALS_PARAMETER", "/connect/cold".to_owned()));
     let stack = Stack::start_with("sf-search-one", env).await;
     let started = Instant::now();
@@ -340,7 +335,7 @@ async fn ssm_unreachable_at_cold_start_names_the_parameter_and_recovers() {
     assert!(matches!(kind, "CredentialsError" | "Timeout"), "{error}");
     assert!(message.contains("`/connect/cold`"), "{message}");
 
-    let moto = Moto::start_on(port);
+    let moto = Moto::start_on(ssm.release());
     moto.put_parameter(
         "/connect/cold",
         &json!({"ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET})

@@ -11,11 +11,13 @@
 
 pub mod moto;
 pub mod parameter_store;
+pub mod port;
 pub mod process;
 pub mod runtime_api;
 
-pub use moto::{Moto, free_port};
+pub use moto::Moto;
 pub use parameter_store::ParameterStore;
+pub use port::{ReservedPort, free_port};
 pub use process::{FunctionProcess, binary_path};
 pub use runtime_api::{Invocation, RuntimeApi};
 

@@ -1,11 +1,13 @@
 //! `moto_server`, a local stand-in for AWS's SSM and Secrets Manager endpoints, as a
 //! child process on a free loopback port (installed into .venv by `make tools`).
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use crate::port::free_port;
 
 /// The region every client of the tests uses: moto keeps data per region.
 pub const REGION: &str = "us-east-1";
@@ -111,15 +113,6 @@ impl Moto {
         )
         .await;
     }
-}
-
-/// A loopback port nothing listens on (at the time of asking).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Drop for Moto {
