@@ -2,6 +2,7 @@
 //! child process on a free loopback port (installed into .venv by `make tools`).
 
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,9 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts `moto_server` (or `$MOTO_SERVER`) and waits until it accepts connections.
+    /// Starts `moto_server` and waits until it accepts connections. The program is
+    /// `$MOTO_SERVER` when set, else the one `make tools` installs into the workspace's
+    /// `.venv`, else `moto_server` on the PATH, so a bare `cargo test` finds it too.
     pub fn start() -> Moto {
         Self::start_on(free_port())
     }
@@ -39,14 +42,17 @@ impl Moto {
     /// [`Moto::start`] on `port`, for tests where a client was pointed at the endpoint
     /// before it was up.
     pub fn start_on(port: u16) -> Moto {
-        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let program = program();
         let child = Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|error| {
-                panic!("cannot start {program} ({error}): run `make tools`, or set MOTO_SERVER")
+                panic!(
+                    "cannot start {} ({error}): run `make tools` once (it installs moto into .venv), or set MOTO_SERVER",
+                    program.display()
+                )
             });
         let moto = Moto {
             child,
@@ -112,6 +118,20 @@ impl Moto {
             json!({"Name": name, "SecretString": value}),
         )
         .await;
+    }
+}
+
+/// The `moto_server` to run: `$MOTO_SERVER`, `.venv/bin/moto_server` of the workspace,
+/// or the PATH's.
+fn program() -> PathBuf {
+    if let Some(program) = std::env::var_os("MOTO_SERVER") {
+        return program.into();
+    }
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+    if installed.exists() {
+        installed
+    } else {
+        "moto_server".into()
     }
 }
 
