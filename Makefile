@@ -67,19 +67,31 @@ advisories: $(CARGO_DENY)
 
 check: fmt clippy deny test
 
-## Release binaries for Lambda (Amazon Linux 2023, ARM64), in target/lambda/<name>/bootstrap.
-## rustup installs only the host's target; adding the ARM64 one is a no-op once it is there.
+## The Lambda architecture to build and deploy: arm64 (Graviton, the default) or x86_64.
+ARCH ?= arm64
+ifeq ($(ARCH),arm64)
+RUST_TARGET := aarch64-unknown-linux-gnu
+LAMBDA_ARCH_FLAG := --arm64
+else ifeq ($(ARCH),x86_64)
+RUST_TARGET := x86_64-unknown-linux-gnu
+LAMBDA_ARCH_FLAG := --x86-64
+else
+$(error ARCH must be arm64 or x86_64, got $(ARCH))
+endif
+
+## Release binaries for Lambda (Amazon Linux 2023, $(ARCH)), in target/lambda/<name>/bootstrap.
+## rustup installs only the host's target; adding another is a no-op once it is there.
 build-lambdas: tools
-	rustup target add aarch64-unknown-linux-gnu
-	cargo lambda build --release --arm64
+	rustup target add $(RUST_TARGET)
+	cargo lambda build --release $(LAMBDA_ARCH_FLAG)
 
 ## The CloudFormation template (infra/cdk.out/SfConnect.template.json), offline.
 synth: build-lambdas $(INFRA_DEPS)
-	cd infra && npm run synth -- $(CDK_CONTEXT)
+	cd infra && npm run synth -- -c architecture=$(ARCH) $(CDK_CONTEXT)
 
 ## Deploys with the AWS credentials of the shell (see infra/README.md).
 deploy: build-lambdas $(INFRA_DEPS)
-	cd infra && npm run deploy -- $(CDK_CONTEXT)
+	cd infra && npm run deploy -- -c architecture=$(ARCH) $(CDK_CONTEXT)
 
 ## BENCHMARKS.md: cold starts, warm latency against the floor, memory, sizes, calls per
 ## invocation, a burst of 200 cold containers, and criterion figures for the pure code.
