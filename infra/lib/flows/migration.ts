@@ -94,7 +94,8 @@ export function migrateFlow(flowText: string, flow: Node, options: MigrationOpti
     }
     const target = options.functions.find((f) => typeof operation === 'string' && f.operations.includes(operation));
     if (target === undefined) {
-      leave('unknown-operation', `no function serves ${OPERATION_PARAMETER} ${JSON.stringify(operation)}`, operation);
+      const known = options.functions.flatMap((f) => f.operations).join(', ');
+      leave('unknown-operation', `no function serves ${OPERATION_PARAMETER} ${JSON.stringify(operation)} (the operations are ${known})`, operation);
       continue;
     }
     const newArn = options.arns.get(target.name);
