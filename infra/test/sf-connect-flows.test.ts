@@ -77,7 +77,7 @@ describe('sf-connect-flows migrate', () => {
     assert.equal(fs.readFileSync(path.join(out, 'dynamic-arn.json'), 'utf8'), before['dynamic-arn.json'], 'a flow with nothing to change is copied as it was');
 
     // The words for a person: every block changed and every block left, with its reason.
-    assert.match(result.stdout, /several-operations-describe-output\.json \(flow, describe-contact-flow output\): 4 migrated, 0 left, 0 other/);
+    assert.match(result.stdout, /several-operations-describe-output\.json \(flow, describe-contact-flow output\): 4 migrated, 0 left, 0 untouched/);
     assert.match(result.stdout, /migrated {3}[0-9a-f-]{36} {2}lookup_all -> sf-lookup: arn:aws:lambda:eu-west-2:123456789012:function:sfInvokeAPI -> arn:aws:lambda:.*:function:SfConnect-SfLookup-/);
     assert.match(result.stdout, /LEFT {7}[0-9a-f-]{36} {2}sf_operation is read at run time \(\$\.Attributes\.sf_operation\)/);
     assert.match(result.stdout, /untouched {2}[0-9a-f-]{36} {2}calls another function: arn:aws:lambda:eu-west-2:123456789012:function:holiday-calendar/);

@@ -80,6 +80,7 @@ function migrate(args: string[]): number {
   });
   process.stdout.write(reportInWords(report));
   if (values['report-json'] !== undefined) {
+    fs.mkdirSync(path.dirname(values['report-json']), { recursive: true });
     fs.writeFileSync(values['report-json'], JSON.stringify(report, null, 2) + '\n');
   }
   return report.totals.left > 0 && !values['allow-unmigrated'] ? EXIT.unmigrated : EXIT.ok;

@@ -45,7 +45,7 @@ export interface MigrationReport {
 }
 
 /** The flow files named: each file as given, and the `*.json` files directly inside each folder. */
-export function flowPaths(inputs: readonly string[]): string[] {
+function flowPaths(inputs: readonly string[]): string[] {
   if (inputs.length === 0) {
     throw new InputError('name at least one flow file or folder');
   }
@@ -150,7 +150,7 @@ export function reportInWords(report: MigrationReport): string {
   const lines: string[] = [];
   for (const file of report.files) {
     const what = `${file.module ? 'flow module' : 'flow'}, ${file.form === 'export' ? 'designer export' : `${file.form} output`}`;
-    lines.push(`${file.input} (${what}): ${file.migrated.length} migrated, ${file.left.length} left, ${file.untouched.length} other`);
+    lines.push(`${file.input} (${what}): ${file.migrated.length} migrated, ${file.left.length} left, ${file.untouched.length} untouched`);
     for (const b of file.migrated) {
       lines.push(`  migrated   ${b.identifier}  ${b.operation} -> ${b.function}: ${b.oldArn} -> ${b.newArn}`);
     }
