@@ -178,11 +178,16 @@ describe('migrating an exported flow', () => {
     });
   }
 
-  it('leaves a block without sf_operation, and one whose function the map lacks', () => {
+  it('leaves a block without sf_operation or with one that is not a name, and one whose function the map lacks', () => {
     const bare = readFlowFile(fs.readFileSync(path.join(FLOWS, 'lookup-all.json'), 'utf8').replace('"sf_operation": "lookup_all",', ''), 'bare.json');
     assert.deepEqual(
       migrate(bare).left.map((b) => b.reason),
       ['missing-operation'],
+    );
+    const numeric = readFlowFile(fs.readFileSync(path.join(FLOWS, 'lookup-all.json'), 'utf8').replace('"sf_operation": "lookup_all"', '"sf_operation": 4'), 'numeric.json');
+    assert.deepEqual(
+      migrate(numeric).left.map((b) => [b.reason, b.detail]),
+      [['unknown-operation', 'sf_operation is 4, not an operation name']],
     );
 
     const partial = new Map([...ARNS].filter(([name]) => name !== 'sf-create'));
@@ -209,6 +214,17 @@ describe('migrating an exported flow', () => {
     );
     assert.deepEqual(result.left, []);
     assert.match(result.flowText, /"displayName": "holiday-calendar"/);
+  });
+
+  it('counts a block whose function is chosen at run time as ours only when it sends sf_operation', () => {
+    const text = fs.readFileSync(path.join(FLOWS, 'dynamic-arn.json'), 'utf8');
+    assert.equal(migrate(readFlowFile(text, 'with.json')).left[0].operation, 'lookup');
+    const without = migrate(readFlowFile(text.replace('"sf_operation": "lookup",', ''), 'without.json'));
+    assert.deepEqual(without.left, []);
+    assert.deepEqual(
+      without.untouched.map((b) => b.arn),
+      ['$.Attributes.sf_function_arn'],
+    );
   });
 
   it('finds nothing more to do in a migrated flow, and names the functions it already calls', () => {

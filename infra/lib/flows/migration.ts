@@ -31,7 +31,10 @@ export interface LeftBlock {
   readonly operation?: unknown;
 }
 
-/** A block calling some other function (or already one of ours): not part of the migration. */
+/**
+ * A block calling some other function (or already one of ours, or one chosen at run time
+ * without `sf_operation`): not part of the migration.
+ */
 export interface UntouchedBlock {
   readonly identifier: string;
   readonly arn: string;
@@ -71,8 +74,14 @@ export function migrateFlow(flowText: string, flow: Node, options: MigrationOpti
     const leave = (reason: LeftReason, detail: string, operation?: unknown) =>
       left.push({ identifier, reason, detail, arn, ...(operation === undefined ? {} : { operation }) });
 
+    const operation = block.attributes?.[OPERATION_PARAMETER];
     if (typeof arn !== 'string' || isDynamic(arn)) {
-      leave('dynamic-arn', `the function is chosen at run time (LambdaFunctionARN ${JSON.stringify(arn)}): set it by hand`);
+      // sfInvokeAPI needs sf_operation: a block without it is not calling sfInvokeAPI, whatever the ARN turns out to be.
+      if (typeof arn === 'string' && operation === undefined) {
+        untouched.push({ identifier, arn });
+      } else {
+        leave('dynamic-arn', `the function is chosen at run time (LambdaFunctionARN ${JSON.stringify(arn)}): set it by hand`, operation);
+      }
       continue;
     }
     if (ours.has(arn)) {
@@ -83,16 +92,19 @@ export function migrateFlow(flowText: string, flow: Node, options: MigrationOpti
       untouched.push({ identifier, arn });
       continue;
     }
-    const operation = block.attributes?.[OPERATION_PARAMETER];
     if (operation === undefined) {
       leave('missing-operation', `it calls ${arn} without ${OPERATION_PARAMETER} in LambdaInvocationAttributes`);
       continue;
     }
-    if (typeof operation === 'string' && isDynamic(operation)) {
+    if (typeof operation !== 'string') {
+      leave('unknown-operation', `${OPERATION_PARAMETER} is ${JSON.stringify(operation)}, not an operation name`, operation);
+      continue;
+    }
+    if (isDynamic(operation)) {
       leave('dynamic-operation', `${OPERATION_PARAMETER} is read at run time (${operation}): split the block by operation`, operation);
       continue;
     }
-    const target = options.functions.find((f) => typeof operation === 'string' && f.operations.includes(operation));
+    const target = options.functions.find((f) => f.operations.includes(operation));
     if (target === undefined) {
       const known = options.functions.flatMap((f) => f.operations).join(', ');
       leave('unknown-operation', `no function serves ${OPERATION_PARAMETER} ${JSON.stringify(operation)} (the operations are ${known})`, operation);
@@ -104,7 +116,7 @@ export function migrateFlow(flowText: string, flow: Node, options: MigrationOpti
       continue;
     }
     edits.push(...pointBlockAt(flow, block, newArn));
-    migrated.push({ identifier, operation: operation as string, function: target.name, oldArn: arn, newArn });
+    migrated.push({ identifier, operation, function: target.name, oldArn: arn, newArn });
   }
 
   return { flowText: applyEdits(flowText, edits), migrated, left, untouched };

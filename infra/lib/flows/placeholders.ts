@@ -1,7 +1,7 @@
 import { applyEdits, Edit } from 'jsonc-parser';
 import { FlowFile, withFlowText } from './flow-file';
 import { FlowFunction } from './function-list';
-import { lambdaBlocks, pointBlockAt } from './lambda-blocks';
+import { LambdaBlock, lambdaBlocks, pointBlockAt } from './lambda-blocks';
 
 /**
  * A flow that ships with the project names each function by a placeholder in its Lambda
@@ -10,9 +10,14 @@ import { lambdaBlocks, pointBlockAt } from './lambda-blocks';
  */
 const PLACEHOLDER = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/;
 
+/** The output key a block's placeholder names, if its ARN is one. */
+function placeholderOf(block: LambdaBlock): string | undefined {
+  return typeof block.arn === 'string' ? PLACEHOLDER.exec(block.arn)?.[1] : undefined;
+}
+
 /** The placeholders a flow's Lambda blocks use, e.g. `SfPhoneLookupArn`, each once. */
 export function flowPlaceholders(file: FlowFile): string[] {
-  const keys = lambdaBlocks(file.flow).map((b) => (typeof b.arn === 'string' ? PLACEHOLDER.exec(b.arn)?.[1] : undefined));
+  const keys = lambdaBlocks(file.flow).map(placeholderOf);
   return [...new Set(keys.filter((k): k is string => k !== undefined))];
 }
 
@@ -27,7 +32,7 @@ export function renderFlow(file: FlowFile, functions: readonly FlowFunction[], a
   const unknown = new Set<string>();
   const missing = new Set<string>();
   for (const block of lambdaBlocks(file.flow)) {
-    const key = typeof block.arn === 'string' ? PLACEHOLDER.exec(block.arn)?.[1] : undefined;
+    const key = placeholderOf(block);
     if (key === undefined) continue;
     const target = functions.find((f) => f.outputKey === key);
     const arn = target && arnOf(target);
