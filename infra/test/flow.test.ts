@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { arnOutputKey, SALESFORCE_FUNCTION_NAMES } from '../lib';
-import { flowPlaceholders, renderFlow, stackOutputs } from '../scripts/render-flow';
+import { SALESFORCE_FUNCTION_NAMES } from '../lib';
+import { flowPlaceholders, loadFunctionList, readFlowFile, renderFlow } from '../lib/flows';
 
 const FLOW_FILE = path.resolve(__dirname, '..', 'flows', 'caller-lookup-create-case.json');
 const flowText = fs.readFileSync(FLOW_FILE, 'utf8');
@@ -20,8 +20,12 @@ interface Action {
 }
 const flow = JSON.parse(flowText) as { Version: string; StartAction: string; Actions: Action[]; Metadata?: any };
 
-const ARN_OF = Object.fromEntries(SALESFORCE_FUNCTION_NAMES.map((n) => [n, `arn:aws:lambda:eu-west-2:123456789012:function:${n}`]));
-const OUTPUTS = Object.fromEntries(SALESFORCE_FUNCTION_NAMES.map((n) => [arnOutputKey(n), ARN_OF[n]]));
+const ARN_OF: Record<string, string> = Object.fromEntries(
+  SALESFORCE_FUNCTION_NAMES.map((n) => [n, `arn:aws:lambda:eu-west-2:123456789012:function:SfConnect-${n}-A1B2C3`]),
+);
+const FUNCTIONS = loadFunctionList();
+const sample = readFlowFile(flowText, FLOW_FILE);
+const renderSample = (arnOf: (name: string) => string | undefined = (n) => ARN_OF[n]) => renderFlow(sample, FUNCTIONS, (f) => arnOf(f.name));
 
 function targets(action: Action): string[] {
   const t = action.Transitions;
@@ -82,7 +86,7 @@ describe('the sample contact flow', () => {
   });
 
   it('looks the caller up by phone number and creates a Case linked to the contact found', () => {
-    const rendered = JSON.parse(renderFlow(flowText, OUTPUTS)) as typeof flow;
+    const rendered = JSON.parse(renderSample()) as typeof flow;
     const [lookup] = lambdaCalls(rendered, ARN_OF['sf-phone-lookup']);
     assert.ok(lookup, 'no sf-phone-lookup call');
     assert.deepEqual(lookup.Parameters.LambdaInvocationAttributes, {
@@ -116,23 +120,28 @@ describe('the sample contact flow', () => {
   });
 });
 
-describe('render-flow', () => {
-  it('fills every placeholder with a stack output', () => {
-    assert.deepEqual(flowPlaceholders(flowText).sort(), ['SfCreateArn', 'SfPhoneLookupArn']);
-    const rendered = renderFlow(flowText, OUTPUTS);
-    assert.deepEqual(flowPlaceholders(rendered), []);
-    assert.ok(rendered.includes(ARN_OF['sf-phone-lookup']));
+describe('rendering the sample flow', () => {
+  it('fills every placeholder with its function\'s ARN and shows the function\'s name in the designer', () => {
+    assert.deepEqual(flowPlaceholders(sample).sort(), ['SfCreateArn', 'SfPhoneLookupArn']);
+    const rendered = renderSample();
+    assert.deepEqual(flowPlaceholders(readFlowFile(rendered, 'rendered')), []);
     assert.ok(!rendered.includes('${'));
+    const renderedFlow = JSON.parse(rendered) as typeof flow;
+    const [lookup] = lambdaCalls(renderedFlow, ARN_OF['sf-phone-lookup']);
+    assert.deepEqual(renderedFlow.Metadata.ActionMetadata[lookup.Identifier].parameters, {
+      LambdaFunctionARN: { displayName: 'SfConnect-sf-phone-lookup-A1B2C3' },
+    });
+    // Only those values change: the rest of the file is as written, byte for byte.
+    const shown = (text: string) => text.replace(/"(arn:aws:lambda:[^"]*|\$\{\w+\}|sf-[a-z-]+|SfConnect-[\w-]+)"/g, '"X"');
+    assert.equal(shown(rendered), shown(flowText));
   });
 
-  it('names the outputs it lacks', () => {
-    assert.throws(() => renderFlow(flowText, { SfCreateArn: 'arn:x' }), /no SfPhoneLookupArn/);
+  it('names the functions the ARN map lacks', () => {
+    assert.throws(() => renderSample((n) => (n === 'sf-create' ? ARN_OF[n] : undefined)), /no ARN for sf-phone-lookup \(SfPhoneLookupArn\)/);
   });
 
-  it('reads one stack from a cdk --outputs-file file', () => {
-    assert.deepEqual(stackOutputs(JSON.stringify({ SfConnect: { SfCreateArn: 'a' } })), { SfCreateArn: 'a' });
-    const two = JSON.stringify({ A: { K: '1' }, B: { K: '2' } });
-    assert.throws(() => stackOutputs(two), /--stack/);
-    assert.deepEqual(stackOutputs(two, 'B'), { K: '2' });
+  it('refuses a placeholder that names no function', () => {
+    const typo = readFlowFile(flowText.replace('${SfCreateArn}', '${SfCreateCaseArn}'), 'typo.json');
+    assert.throws(() => renderFlow(typo, FUNCTIONS, (f) => ARN_OF[f.name]), /\$\{SfCreateCaseArn\} names no function/);
   });
 });
