@@ -138,8 +138,9 @@ export interface SalesforceConnectFunctionsProps {
 }
 
 /**
- * The eleven Salesforce functions for Amazon Connect, each allowed to read
- * the one credentials parameter (or secret) and nothing else.
+ * The Salesforce functions for Amazon Connect, one per entry of
+ * `functions.json`, each allowed to read the one credentials parameter (or
+ * secret) and nothing else.
  */
 export class SalesforceConnectFunctions extends Construct {
   /** Every function, by package name. */

@@ -42,7 +42,7 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly assetDir?: string;
 }
 
-/** A stack holding the eleven functions, with each function's ARN as an output. */
+/** A stack holding every function of the catalogue, with each function's ARN as an output. */
 export class SalesforceConnectStack extends Stack {
   public readonly functions: SalesforceConnectFunctions;
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { arnOutputKey, SALESFORCE_FUNCTION_NAMES, SalesforceConnectStack, stackPropsFromContext } from '../lib';
+import { arnOutputKey, SALESFORCE_FUNCTION_NAMES, SALESFORCE_FUNCTIONS, SalesforceConnectStack, stackPropsFromContext } from '../lib';
 import { flatten, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
 
 const INFRA_DIR = path.resolve(__dirname, '..');
@@ -70,7 +70,7 @@ describe('the standalone app', () => {
       assert.match(flatten(output.Value), /^\$\{FunctionsSf\w+\.Arn\}$/);
     }
     assert.equal(outputs.CredentialsParameter.Value, '/aws/reference/secretsmanager/sfInvokeAPI/prod');
-    template.resourceCountIs('AWS::Connect::IntegrationAssociation', 11);
+    template.resourceCountIs('AWS::Connect::IntegrationAssociation', SALESFORCE_FUNCTIONS.length);
     template.resourceCountIs('Custom::AwsManagedKeyArn', 0);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     for (const fn of Object.values(salesforceFunctions(template))) {
@@ -114,7 +114,7 @@ describe('the standalone app', () => {
     try {
       const run = cdkSynth(outDir, [`assetDir=${emptyDir}`]);
       assert.notEqual(run.status, 0);
-      assert.match(run.stderr, /sf-connect: .*sf-lookup[/\\]bootstrap not found: run `make build-lambdas` first/);
+      assert.match(run.stderr, new RegExp(`sf-connect: .*${SALESFORCE_FUNCTION_NAMES[0]}[/\\\\]bootstrap not found: run \`make build-lambdas\` first`));
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
       fs.rmSync(emptyDir, { recursive: true, force: true });
@@ -134,13 +134,13 @@ describe('the standalone app', () => {
       assert.equal(run.status, 0, `cdk synth failed:\n${run.stdout}\n${run.stderr}`);
       const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outDir, 'SfConnectCliTest.template.json'), 'utf8')));
       const functions = Object.values(salesforceFunctions(template));
-      assert.equal(functions.length, 11);
+      assert.equal(functions.length, SALESFORCE_FUNCTIONS.length);
       for (const fn of functions) {
         assert.deepEqual(fn.Properties!.Architectures, ['x86_64']);
         assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token');
       }
-      template.resourceCountIs('AWS::Lambda::Permission', 11);
-      assert.equal(Object.keys(template.findOutputs('*')).filter((k) => k.endsWith('Arn')).length, 11);
+      template.resourceCountIs('AWS::Lambda::Permission', SALESFORCE_FUNCTIONS.length);
+      assert.equal(Object.keys(template.findOutputs('*')).filter((k) => k.endsWith('Arn')).length, SALESFORCE_FUNCTIONS.length);
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }

@@ -65,7 +65,7 @@ export function synthFunctions(
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
-/** Our eleven functions (the custom resource's provider function excluded), by logical id. */
+/** Our functions, one per catalogue entry (the custom resource's provider function excluded), by logical id. */
 export function salesforceFunctions(template: Template): Resources {
   const all = template.findResources('AWS::Lambda::Function') as Resources;
   return Object.fromEntries(Object.entries(all).filter(([, r]) => r.Properties?.Handler === 'bootstrap'));
