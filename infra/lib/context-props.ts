@@ -1,7 +1,7 @@
 import { CliCredentialsStackSynthesizer } from 'aws-cdk-lib';
 import { Node } from 'constructs';
 import { SalesforceConnectStackProps } from './salesforce-connect-stack';
-import { SalesforceLogLevel } from './salesforce-connect-functions';
+import { SalesforceLogLevel } from './props';
 
 export const DEFAULT_STACK_NAME = 'SfConnect';
 export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';

@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { arnOutputKey, SALESFORCE_FUNCTIONS } from './function-catalog';
-import { SalesforceConnectFunctions, SalesforceLogLevel } from './salesforce-connect-functions';
+import { SalesforceLogLevel } from './props';
+import { SalesforceConnectFunctions } from './salesforce-connect-functions';
 
 /**
  * Plain-value settings of the standalone stack: what `cdk -c key=value`
