@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { arnOutputKey, SALESFORCE_FUNCTIONS } from './function-catalog';
 import { SalesforceLogLevel } from './props';
 import { SalesforceConnectFunctions } from './salesforce-connect-functions';
+import { exactlyOne, onlyWith } from './validation';
 
 /**
  * Plain-value settings of the standalone stack: what `cdk -c key=value`
@@ -50,9 +51,9 @@ export class SalesforceConnectStack extends Stack {
   constructor(scope: Construct, id: string, props: SalesforceConnectStackProps) {
     super(scope, id, props);
 
-    if (props.credentialsParameterName !== undefined && props.secretId !== undefined) {
-      throw new Error('give credentialsParameter or secretId, not both');
-    }
+    // The construct's own checks, but naming this stack's props.
+    exactlyOne({ credentialsParameterName: props.credentialsParameterName, secretId: props.secretId });
+    onlyWith(['vpcId', props.vpcId], { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds });
     const credentialsSecret = props.secretId !== undefined ? importSecret(this, props.secretId) : undefined;
     const credentialsKey = props.kmsKeyArn !== undefined ? importKey(this, props.kmsKeyArn) : undefined;
 
@@ -68,12 +69,10 @@ export class SalesforceConnectStack extends Stack {
       vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: props.vpcId, availabilityZones: Fn.getAzs() });
       vpcSubnets = { subnets: props.subnetIds.map((subnetId, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, subnetId)) };
       securityGroups = props.securityGroupIds?.map((sg, i) => ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, sg));
-    } else if (props.subnetIds || props.securityGroupIds) {
-      throw new Error('subnetIds and securityGroupIds need vpcId');
     }
 
     this.functions = new SalesforceConnectFunctions(this, 'Functions', {
-      credentialsParameterName: credentialsSecret ? undefined : props.credentialsParameterName,
+      credentialsParameterName: props.credentialsParameterName,
       credentialsSecret,
       credentialsKey,
       loginUrl: props.loginUrl,

@@ -6,7 +6,14 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { arnOutputKey, SALESFORCE_FUNCTION_NAMES, SALESFORCE_FUNCTIONS, SalesforceConnectStack, stackPropsFromContext } from '../lib';
+import {
+  arnOutputKey,
+  SALESFORCE_FUNCTION_NAMES,
+  SALESFORCE_FUNCTIONS,
+  SalesforceConnectStack,
+  SalesforceConnectStackProps,
+  stackPropsFromContext,
+} from '../lib';
 import { flatten, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
 
 const INFRA_DIR = path.resolve(__dirname, '..');
@@ -80,10 +87,21 @@ describe('the standalone app', () => {
 
   it('refuses settings that cannot work', () => {
     const dir = makeAssetDir();
-    assert.throws(() => stackFromContext({ assetDir: dir, secretId: 's', credentialsParameter: '/p' }), /not both/);
+    assert.throws(
+      () => stackFromContext({ assetDir: dir, secretId: 's', credentialsParameter: '/p' }),
+      /give exactly one of credentialsParameterName and secretId, not both/,
+    );
     assert.throws(() => stackFromContext({ assetDir: dir, vpcId: 'vpc-0123456789abcdef0' }), /vpcId needs subnetIds/);
     assert.throws(() => stackFromContext({ assetDir: dir, kmsKeyArn: 'alias/aws/ssm' }), /key ARN/);
     assert.throws(() => stackFromContext({ assetDir: dir, logRetentionDays: '10' }), /logRetentionDays must be one of/);
+  });
+
+  it('names its own props when it refuses them, not the construct\'s', () => {
+    const stack = (props: SalesforceConnectStackProps) => () => new SalesforceConnectStack(new App(), 'S', { assetDir: makeAssetDir(), ...props });
+    assert.throws(stack({}), /^Error: give exactly one of credentialsParameterName and secretId$/);
+    assert.throws(stack({ credentialsParameterName: '/p', secretId: 's' }), /^Error: give exactly one of credentialsParameterName and secretId, not both$/);
+    assert.throws(stack({ credentialsParameterName: '/p', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }), /^Error: subnetIds and securityGroupIds need vpcId$/);
+    assert.throws(stack({ credentialsParameterName: '/p', securityGroupIds: ['sg-0123456789abcdef0'] }), /^Error: subnetIds and securityGroupIds need vpcId$/);
   });
 
   /** `cdk synth` as `npm run synth` runs it, with no AWS credentials or config in reach. */

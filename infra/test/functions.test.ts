@@ -159,5 +159,6 @@ describe('the construct refuses', () => {
     assert.throws(build({ credentialsParameterName: '/aws/reference/secretsmanager/x' }), /credentialsSecret/);
     assert.throws(build({ credentialsParameterName: 'bad name!' }), /not a valid SSM parameter name/);
     assert.throws(build({ functionNamePrefix: 'x'.repeat(60) }), /not a valid Lambda name/);
+    assert.throws(build({ securityGroups: [] }), /^Error: vpcSubnets and securityGroups need vpc$/);
   });
 });
