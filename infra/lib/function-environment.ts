@@ -1,7 +1,8 @@
 import { DEFAULT_LOG_LEVEL, SalesforceConnectFunctionsProps } from './props';
 
 // What sf-core reads at start-up (crates/sf-core/src/config.rs and
-// shared_token.rs), and so must agree with it.
+// shared_token.rs); test/sf-core-agreement.test.ts reads those files and
+// fails when the two differ.
 
 /** sf-core's default `SF_LOGIN_URL`. */
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';

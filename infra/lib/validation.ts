@@ -75,9 +75,13 @@ function validateLoginUrl(loginUrl: string): void {
   }
 }
 
+/**
+ * sf-core's rule for `SF_API_VERSION` (config.rs): digits, `.0`, with or
+ * without a `v`. Anything else would stop every function at start-up.
+ */
 function validateApiVersion(apiVersion: string): void {
-  if (!Token.isUnresolved(apiVersion) && !/^v?\d+\.\d+$/.test(apiVersion)) {
-    throw new Error(`apiVersion must look like v66.0 or 66.0, got ${JSON.stringify(apiVersion)}`);
+  if (!Token.isUnresolved(apiVersion) && !/^v?[0-9]+\.0$/.test(apiVersion.trim())) {
+    throw new Error(`apiVersion must be a REST API version such as v66.0 or 66.0 (a major version, .0), got ${JSON.stringify(apiVersion)}`);
   }
 }
 
