@@ -1,6 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import { SALESFORCE_FUNCTION_NAMES } from './function-catalog';
-import { credentialsParameterName, SECRETS_MANAGER_REFERENCE_PREFIX, TOKEN_CACHE_LOCK_SUFFIX } from './function-environment';
+import {
+  credentialsParameterName,
+  DEFAULT_LOGIN_URL,
+  SECRETS_MANAGER_REFERENCE_PREFIX,
+  TOKEN_CACHE_LOCK_SUFFIX,
+} from './function-environment';
 import { SalesforceConnectFunctionsProps } from './props';
 
 // Every check fails at synth with a message naming the prop, so that a
@@ -62,16 +67,19 @@ function validateMemorySize(memorySize: number): void {
   }
 }
 
+/**
+ * sf-core's rule for `SF_LOGIN_URL` (config.rs): `https://` and a host,
+ * trailing slashes aside; not the token endpoint's full URL. (sf-core also
+ * takes plain http to this machine, for local runs: no use in Lambda.)
+ */
 function validateLoginUrl(loginUrl: string): void {
   if (Token.isUnresolved(loginUrl)) return;
-  let url: URL;
-  try {
-    url = new URL(loginUrl);
-  } catch {
-    throw new Error(`loginUrl ${JSON.stringify(loginUrl)} is not a URL`);
-  }
-  if (url.protocol !== 'https:') {
-    throw new Error(`loginUrl must use https, got ${loginUrl}`);
+  const base = loginUrl.trim().replace(/\/+$/, '');
+  const host = base.startsWith('https://') ? base.slice('https://'.length) : '';
+  if (host === '' || /[/?# ]/.test(host)) {
+    throw new Error(
+      `loginUrl must be an https:// base URL such as ${DEFAULT_LOGIN_URL}, https://test.salesforce.com or https://mydomain.my.salesforce.com, got ${JSON.stringify(loginUrl)}`,
+    );
   }
 }
 

@@ -20,17 +20,17 @@ function rustConst(name: string): string {
   return found[1];
 }
 
-/** The values sf-core's test `fn <test>` gives to the variable `<constant>`, as `(<constant>, "<value>")`. */
+/** The values sf-core's test `fn <test>` gives to the variable `<constant>`, as `(<constant>, "<value>")` (rustfmt may wrap it). */
 function rustTestValues(test: string, constant: string): string[] {
   const start = configRs.indexOf(`fn ${test}()`);
   assert.ok(start >= 0, `config.rs has no test ${test}`);
   const end = configRs.indexOf('#[test]', start);
   const body = configRs.slice(start, end < 0 ? undefined : end);
-  return [...body.matchAll(new RegExp(`\\(${constant},\\s*"([^"]*)"\\)`, 'g'))].map((m) => m[1]);
+  return [...body.matchAll(new RegExp(`\\(\\s*${constant},\\s*"([^"]*)",?\\s*\\)`, 'g'))].map((m) => m[1]);
 }
 
-const withApiVersion = (apiVersion: string) => () =>
-  new SalesforceConnectFunctions(new Stack(new App(), 'S'), 'F', { credentialsParameterName: '/p', assetDir: assetDir(), apiVersion });
+const build = (props: { apiVersion?: string; loginUrl?: string }) => () =>
+  new SalesforceConnectFunctions(new Stack(new App(), 'S'), 'F', { credentialsParameterName: '/p', assetDir: assetDir(), ...props });
 
 describe('agreement with sf-core', () => {
   it('has the same defaults', () => {
@@ -57,10 +57,21 @@ describe('agreement with sf-core', () => {
     const refusedBySfCore = rustTestValues('malformed_values_name_the_variable', 'API_VERSION');
     assert.ok(refusedBySfCore.includes('v66.1'), `sf-core's refused versions: ${refusedBySfCore.join(', ')}`);
     for (const version of [...refusedBySfCore, 'v66.01', '66.0.0', 'V66.0', 'vv66.0', 'v.0', '٦٦.0']) {
-      assert.throws(withApiVersion(version), /apiVersion must be a REST API version such as v66.0 or 66.0/, JSON.stringify(version));
+      assert.throws(build({ apiVersion: version }), /apiVersion must be a REST API version such as v66.0 or 66.0/, JSON.stringify(version));
     }
     for (const version of [...rustTestValues('every_variable_read', 'API_VERSION'), 'v66.0', '66.0', 'v9.0', 'v120.0']) {
-      assert.doesNotThrow(withApiVersion(version), JSON.stringify(version));
+      assert.doesNotThrow(build({ apiVersion: version }), JSON.stringify(version));
+    }
+  });
+
+  it('refuses the login URLs sf-core refuses at start-up, and takes the ones it takes', () => {
+    const refusedBySfCore = rustTestValues('malformed_values_name_the_variable', 'LOGIN_URL');
+    assert.ok(refusedBySfCore.includes('https://login.salesforce.com/services/oauth2/token'), `sf-core's refused URLs: ${refusedBySfCore.join(', ')}`);
+    for (const url of [...refusedBySfCore, 'HTTPS://login.salesforce.com', 'https://login.salesforce.com?x=1', 'https:///']) {
+      assert.throws(build({ loginUrl: url }), /loginUrl must be an https:\/\/ base URL/, JSON.stringify(url));
+    }
+    for (const url of [...rustTestValues('every_variable_read', 'LOGIN_URL'), DEFAULT_LOGIN_URL, 'https://test.salesforce.com/']) {
+      assert.doesNotThrow(build({ loginUrl: url }), JSON.stringify(url));
     }
   });
 });
