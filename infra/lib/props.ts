@@ -45,14 +45,18 @@ export interface SalesforceConnectFunctionsProps {
   readonly credentialsKey?: kms.IKey;
 
   /**
-   * Base URL of the org's OAuth token endpoint (env `SF_LOGIN_URL`):
-   * `https://login.salesforce.com`, `https://test.salesforce.com` or the
-   * org's My Domain URL.
+   * Base URL of the org's OAuth token endpoint (env `SF_LOGIN_URL`), with no
+   * path: `https://login.salesforce.com`, `https://test.salesforce.com` or
+   * the org's My Domain URL.
    * @default https://login.salesforce.com
    */
   readonly loginUrl?: string;
 
-  /** Salesforce REST API version (env `SF_API_VERSION`). @default v66.0 */
+  /**
+   * Salesforce REST API version (env `SF_API_VERSION`): a major version,
+   * `v66.0` or `66.0`, as sf-core requires.
+   * @default v66.0
+   */
   readonly apiVersion?: string;
 
   /**

@@ -14,9 +14,7 @@ import {
   SalesforceConnectStackProps,
   stackPropsFromContext,
 } from '../lib';
-import { flatten, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
-
-const INFRA_DIR = path.resolve(__dirname, '..');
+import { flatten, INFRA_DIR, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
 
 function stackFromContext(context: Record<string, unknown>): Template {
   const app = new App({ context });

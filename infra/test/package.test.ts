@@ -5,9 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { SALESFORCE_FUNCTION_NAMES } from '../lib';
-import { makeAssetDir } from './helpers';
-
-const INFRA_DIR = path.resolve(__dirname, '..');
+import { INFRA_DIR, makeAssetDir } from './helpers';
 
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 180_000, ...options });

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
 import { DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceConnectFunctions, TOKEN_CACHE_LOCK_SUFFIX } from '../lib';
-import { assetDir, salesforceFunctions, synthFunctions } from './helpers';
+import { assetDir, INFRA_DIR, salesforceFunctions, synthFunctions } from './helpers';
 
 // sf-core reads the functions' environment at start-up and refuses what it
 // cannot use; these tests read its source, so that changing either side
 // without the other fails here rather than at the first cold start.
-const SF_CORE = path.resolve(__dirname, '..', '..', 'crates', 'sf-core', 'src');
+const SF_CORE = path.resolve(INFRA_DIR, '..', 'crates', 'sf-core', 'src');
 const configRs = fs.readFileSync(path.join(SF_CORE, 'config.rs'), 'utf8');
 const sharedTokenRs = fs.readFileSync(path.join(SF_CORE, 'shared_token.rs'), 'utf8');
 
