@@ -1,7 +1,7 @@
 import { CliCredentialsStackSynthesizer } from 'aws-cdk-lib';
 import { Node } from 'constructs';
 import { SalesforceConnectStackProps } from './salesforce-connect-stack';
-import { SalesforceLogLevel } from './salesforce-connect-functions';
+import { LOG_LEVELS, SalesforceLogLevel } from './props';
 
 export const DEFAULT_STACK_NAME = 'SfConnect';
 export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
@@ -67,8 +67,8 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
     throw new Error(`context architecture must be arm64 or x86_64, got ${architecture}`);
   }
   const logLevel = text('logLevel')?.toUpperCase();
-  if (logLevel !== undefined && !['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel)) {
-    throw new Error(`context logLevel must be TRACE, DEBUG, INFO, WARN or ERROR, got ${logLevel}`);
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new Error(`context logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   }
   const secretId = text('secretId');
   const credentialsParameterName = text('credentialsParameter') ?? (secretId === undefined ? DEFAULT_CREDENTIALS_PARAMETER : undefined);

@@ -1,24 +1,44 @@
-/**
- * The eleven Lambda functions, in the order the behaviour contract lists them.
- * `name` is the Cargo package and binary (and so the directory that
- * `cargo lambda build` writes under `target/lambda/`); `id` is the
- * CloudFormation logical-id stem and the stack output `<id>Arn`.
- */
-export const SALESFORCE_FUNCTIONS = [
-  { name: 'sf-lookup', id: 'SfLookup', description: 'Salesforce lookup / lookup_all (SOQL) for Amazon Connect' },
-  { name: 'sf-create', id: 'SfCreate', description: 'Salesforce record create for Amazon Connect' },
-  { name: 'sf-update', id: 'SfUpdate', description: 'Salesforce record update for Amazon Connect' },
-  { name: 'sf-phone-lookup', id: 'SfPhoneLookup', description: 'Salesforce caller lookup by phone number for Amazon Connect' },
-  { name: 'sf-delete', id: 'SfDelete', description: 'Salesforce record delete for Amazon Connect' },
-  { name: 'sf-query', id: 'SfQuery', description: 'Salesforce SOQL query (all records) for Amazon Connect' },
-  { name: 'sf-query-one', id: 'SfQueryOne', description: 'Salesforce SOQL query (exactly one record) for Amazon Connect' },
-  { name: 'sf-create-chatter-post', id: 'SfCreateChatterPost', description: 'Salesforce Chatter post for Amazon Connect' },
-  { name: 'sf-create-chatter-comment', id: 'SfCreateChatterComment', description: 'Salesforce Chatter comment for Amazon Connect' },
-  { name: 'sf-search', id: 'SfSearch', description: 'Salesforce parameterized search (SOSL) for Amazon Connect' },
-  { name: 'sf-search-one', id: 'SfSearchOne', description: 'Salesforce parameterized search (exactly one record) for Amazon Connect' },
-] as const;
+// `functions.json` is the one list of functions (sf-core's tests keep it in
+// step with the operations). Imported rather than read with fs: tsc then
+// copies it to dist/functions.json, the same `../functions.json` from this
+// file's compiled twin, so the package works from lib/ (ts-node) and dist/lib.
+import catalogue from '../functions.json';
 
-export type SalesforceFunctionName = (typeof SALESFORCE_FUNCTIONS)[number]['name'];
+/** One Lambda function, as `functions.json` lists it. */
+export interface SalesforceFunction {
+  /**
+   * The Cargo package and binary, and so the directory that `cargo lambda
+   * build` writes under `target/lambda/`, e.g. `sf-phone-lookup`.
+   */
+  readonly name: string;
+  /** The CloudFormation logical-id stem and the stack output `<id>Arn`: the name in PascalCase, e.g. `SfPhoneLookup`. */
+  readonly id: string;
+  /** The `sf_operation` values the function serves. */
+  readonly operations: readonly string[];
+  /** A sample Connect event for it, relative to the repository root. */
+  readonly event: string;
+  readonly description: string;
+}
+
+/** A function's package name, e.g. `sf-phone-lookup`. */
+export type SalesforceFunctionName = string;
+
+/** `sf-phone-lookup` → `SfPhoneLookup`. */
+function pascalCase(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** Every function, in the order `functions.json` lists them. */
+export const SALESFORCE_FUNCTIONS: readonly SalesforceFunction[] = catalogue.functions.map((f) => ({
+  name: f.name,
+  id: pascalCase(f.name),
+  operations: f.operations,
+  event: f.event,
+  description: f.description,
+}));
 
 export const SALESFORCE_FUNCTION_NAMES: readonly SalesforceFunctionName[] = SALESFORCE_FUNCTIONS.map((f) => f.name);
 

@@ -6,7 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { arnOutputKey, SALESFORCE_FUNCTIONS } from './function-catalog';
-import { SalesforceConnectFunctions, SalesforceLogLevel } from './salesforce-connect-functions';
+import { SalesforceLogLevel } from './props';
+import { SalesforceConnectFunctions } from './salesforce-connect-functions';
+import { exactlyOne, onlyWith } from './validation';
 
 /**
  * Plain-value settings of the standalone stack: what `cdk -c key=value`
@@ -42,16 +44,16 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly assetDir?: string;
 }
 
-/** A stack holding the eleven functions, with each function's ARN as an output. */
+/** A stack holding every function of the catalogue, with each function's ARN as an output. */
 export class SalesforceConnectStack extends Stack {
   public readonly functions: SalesforceConnectFunctions;
 
   constructor(scope: Construct, id: string, props: SalesforceConnectStackProps) {
     super(scope, id, props);
 
-    if (props.credentialsParameterName !== undefined && props.secretId !== undefined) {
-      throw new Error('give credentialsParameter or secretId, not both');
-    }
+    // The construct's own checks, but naming this stack's props.
+    exactlyOne({ credentialsParameterName: props.credentialsParameterName, secretId: props.secretId });
+    onlyWith(['vpcId', props.vpcId], { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds });
     const credentialsSecret = props.secretId !== undefined ? importSecret(this, props.secretId) : undefined;
     const credentialsKey = props.kmsKeyArn !== undefined ? importKey(this, props.kmsKeyArn) : undefined;
 
@@ -67,12 +69,10 @@ export class SalesforceConnectStack extends Stack {
       vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: props.vpcId, availabilityZones: Fn.getAzs() });
       vpcSubnets = { subnets: props.subnetIds.map((subnetId, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, subnetId)) };
       securityGroups = props.securityGroupIds?.map((sg, i) => ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, sg));
-    } else if (props.subnetIds || props.securityGroupIds) {
-      throw new Error('subnetIds and securityGroupIds need vpcId');
     }
 
     this.functions = new SalesforceConnectFunctions(this, 'Functions', {
-      credentialsParameterName: credentialsSecret ? undefined : props.credentialsParameterName,
+      credentialsParameterName: props.credentialsParameterName,
       credentialsSecret,
       credentialsKey,
       loginUrl: props.loginUrl,

@@ -6,10 +6,15 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { arnOutputKey, SALESFORCE_FUNCTION_NAMES, SalesforceConnectStack, stackPropsFromContext } from '../lib';
-import { flatten, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
-
-const INFRA_DIR = path.resolve(__dirname, '..');
+import {
+  arnOutputKey,
+  SALESFORCE_FUNCTION_NAMES,
+  SALESFORCE_FUNCTIONS,
+  SalesforceConnectStack,
+  SalesforceConnectStackProps,
+  stackPropsFromContext,
+} from '../lib';
+import { flatten, INFRA_DIR, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
 
 function stackFromContext(context: Record<string, unknown>): Template {
   const app = new App({ context });
@@ -70,7 +75,7 @@ describe('the standalone app', () => {
       assert.match(flatten(output.Value), /^\$\{FunctionsSf\w+\.Arn\}$/);
     }
     assert.equal(outputs.CredentialsParameter.Value, '/aws/reference/secretsmanager/sfInvokeAPI/prod');
-    template.resourceCountIs('AWS::Connect::IntegrationAssociation', 11);
+    template.resourceCountIs('AWS::Connect::IntegrationAssociation', SALESFORCE_FUNCTIONS.length);
     template.resourceCountIs('Custom::AwsManagedKeyArn', 0);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     for (const fn of Object.values(salesforceFunctions(template))) {
@@ -80,10 +85,21 @@ describe('the standalone app', () => {
 
   it('refuses settings that cannot work', () => {
     const dir = makeAssetDir();
-    assert.throws(() => stackFromContext({ assetDir: dir, secretId: 's', credentialsParameter: '/p' }), /not both/);
+    assert.throws(
+      () => stackFromContext({ assetDir: dir, secretId: 's', credentialsParameter: '/p' }),
+      /give exactly one of credentialsParameterName and secretId, not both/,
+    );
     assert.throws(() => stackFromContext({ assetDir: dir, vpcId: 'vpc-0123456789abcdef0' }), /vpcId needs subnetIds/);
     assert.throws(() => stackFromContext({ assetDir: dir, kmsKeyArn: 'alias/aws/ssm' }), /key ARN/);
     assert.throws(() => stackFromContext({ assetDir: dir, logRetentionDays: '10' }), /logRetentionDays must be one of/);
+  });
+
+  it('names its own props when it refuses them, not the construct\'s', () => {
+    const stack = (props: SalesforceConnectStackProps) => () => new SalesforceConnectStack(new App(), 'S', { assetDir: makeAssetDir(), ...props });
+    assert.throws(stack({}), /^Error: give exactly one of credentialsParameterName and secretId$/);
+    assert.throws(stack({ credentialsParameterName: '/p', secretId: 's' }), /^Error: give exactly one of credentialsParameterName and secretId, not both$/);
+    assert.throws(stack({ credentialsParameterName: '/p', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }), /^Error: subnetIds and securityGroupIds need vpcId$/);
+    assert.throws(stack({ credentialsParameterName: '/p', securityGroupIds: ['sg-0123456789abcdef0'] }), /^Error: subnetIds and securityGroupIds need vpcId$/);
   });
 
   /** `cdk synth` as `npm run synth` runs it, with no AWS credentials or config in reach. */
@@ -114,7 +130,7 @@ describe('the standalone app', () => {
     try {
       const run = cdkSynth(outDir, [`assetDir=${emptyDir}`]);
       assert.notEqual(run.status, 0);
-      assert.match(run.stderr, /sf-connect: .*sf-lookup[/\\]bootstrap not found: run `make build-lambdas` first/);
+      assert.match(run.stderr, new RegExp(`sf-connect: .*${SALESFORCE_FUNCTION_NAMES[0]}[/\\\\]bootstrap not found: run \`make build-lambdas\` first`));
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
       fs.rmSync(emptyDir, { recursive: true, force: true });
@@ -134,13 +150,13 @@ describe('the standalone app', () => {
       assert.equal(run.status, 0, `cdk synth failed:\n${run.stdout}\n${run.stderr}`);
       const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outDir, 'SfConnectCliTest.template.json'), 'utf8')));
       const functions = Object.values(salesforceFunctions(template));
-      assert.equal(functions.length, 11);
+      assert.equal(functions.length, SALESFORCE_FUNCTIONS.length);
       for (const fn of functions) {
         assert.deepEqual(fn.Properties!.Architectures, ['x86_64']);
         assert.equal(fn.Properties!.Environment.Variables.SF_TOKEN_CACHE_PARAMETER, '/sf-connect/token');
       }
-      template.resourceCountIs('AWS::Lambda::Permission', 11);
-      assert.equal(Object.keys(template.findOutputs('*')).filter((k) => k.endsWith('Arn')).length, 11);
+      template.resourceCountIs('AWS::Lambda::Permission', SALESFORCE_FUNCTIONS.length);
+      assert.equal(Object.keys(template.findOutputs('*')).filter((k) => k.endsWith('Arn')).length, SALESFORCE_FUNCTIONS.length);
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }

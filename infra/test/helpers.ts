@@ -5,6 +5,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SALESFORCE_FUNCTION_NAMES, SalesforceConnectFunctions, SalesforceConnectFunctionsProps } from '../lib';
 
+/** The infra package's directory. */
+export const INFRA_DIR = path.resolve(__dirname, '..');
+
 export const INSTANCE_ARN = 'arn:aws:connect:eu-west-2:123456789012:instance/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 
 /** e_machine values of the ELF header. */
@@ -65,7 +68,7 @@ export function synthFunctions(
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
-/** Our eleven functions (the custom resource's provider function excluded), by logical id. */
+/** Our functions, one per catalogue entry (the custom resource's provider function excluded), by logical id. */
 export function salesforceFunctions(template: Template): Resources {
   const all = template.findResources('AWS::Lambda::Function') as Resources;
   return Object.fromEntries(Object.entries(all).filter(([, r]) => r.Properties?.Handler === 'bootstrap'));

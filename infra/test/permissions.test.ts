@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { SALESFORCE_FUNCTIONS } from '../lib';
 import {
   ACCOUNT_ARN,
   INSTANCE_ARN,
@@ -30,7 +31,7 @@ function statementsByFunction(template: Template): Record<string, Statement[]> {
     }
     result[id] = statements;
   }
-  assert.equal(Object.keys(result).length, 11);
+  assert.equal(Object.keys(result).length, SALESFORCE_FUNCTIONS.length);
   return result;
 }
 
@@ -280,7 +281,7 @@ describe('Amazon Connect', () => {
     const functionIds = Object.keys(salesforceFunctions(template)).sort();
 
     const associations = Object.values(template.findResources('AWS::Connect::IntegrationAssociation'));
-    assert.equal(associations.length, 11);
+    assert.equal(associations.length, SALESFORCE_FUNCTIONS.length);
     for (const a of associations) {
       assert.equal(a.Properties.InstanceId, INSTANCE_ARN);
       assert.equal(a.Properties.IntegrationType, 'LAMBDA_FUNCTION');
@@ -288,7 +289,7 @@ describe('Amazon Connect', () => {
     assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn['Fn::GetAtt'][0]).sort(), functionIds);
 
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
-    assert.equal(permissions.length, 11);
+    assert.equal(permissions.length, SALESFORCE_FUNCTIONS.length);
     for (const p of permissions) {
       assert.equal(p.Properties.Action, 'lambda:InvokeFunction');
       assert.equal(p.Properties.Principal, 'connect.amazonaws.com');

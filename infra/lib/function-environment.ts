@@ -1,0 +1,40 @@
+import { DEFAULT_LOG_LEVEL, SalesforceConnectFunctionsProps } from './props';
+
+// What sf-core reads at start-up (crates/sf-core/src/config.rs and
+// shared_token.rs); test/sf-core-agreement.test.ts reads those files and
+// fails when the two differ.
+
+/** sf-core's default `SF_LOGIN_URL`. */
+export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
+/** sf-core's default `SF_API_VERSION`. */
+export const DEFAULT_API_VERSION = 'v66.0';
+/** The shared token cache's lease is the parameter `<name>-lock`. */
+export const TOKEN_CACHE_LOCK_SUFFIX = '-lock';
+
+/** Parameter Store's path to a Secrets Manager secret: `<prefix><secret-name>`. */
+export const SECRETS_MANAGER_REFERENCE_PREFIX = '/aws/reference/secretsmanager/';
+
+/** The value of `SF_CREDENTIALS_PARAMETER`: the parameter, or the secret's reference path. */
+export function credentialsParameterName(props: SalesforceConnectFunctionsProps): string {
+  if (props.credentialsSecret !== undefined) {
+    return `${SECRETS_MANAGER_REFERENCE_PREFIX}${props.credentialsSecret.secretName}`;
+  }
+  return props.credentialsParameterName!;
+}
+
+/** Every function's environment: the settings sf-core reads at start-up. */
+export function functionEnvironment(props: SalesforceConnectFunctionsProps): Record<string, string> {
+  const environment: Record<string, string> = {
+    SF_CREDENTIALS_PARAMETER: credentialsParameterName(props),
+    SF_LOGIN_URL: props.loginUrl ?? DEFAULT_LOGIN_URL,
+    SF_API_VERSION: props.apiVersion ?? DEFAULT_API_VERSION,
+    RUST_LOG: (props.logLevel ?? DEFAULT_LOG_LEVEL).toLowerCase(),
+  };
+  if (props.username !== undefined) {
+    environment.SF_USERNAME = props.username;
+  }
+  if (props.tokenCacheParameterName !== undefined) {
+    environment.SF_TOKEN_CACHE_PARAMETER = props.tokenCacheParameterName;
+  }
+  return environment;
+}

@@ -1,0 +1,141 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+export const DEFAULT_TIMEOUT = Duration.seconds(7);
+export const DEFAULT_MEMORY_SIZE = 128;
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** The application log levels, as Lambda's JSON log-level filter names them. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+export type SalesforceLogLevel = (typeof LOG_LEVELS)[number];
+export const DEFAULT_LOG_LEVEL: SalesforceLogLevel = 'INFO';
+
+export interface SalesforceConnectFunctionsProps {
+  /**
+   * Name of the SSM SecureString parameter that holds the credentials JSON,
+   * such as `/sf-connect/credentials`. Give this or `credentialsSecret`.
+   * @default none: then `credentialsSecret`
+   */
+  readonly credentialsParameterName?: string;
+
+  /**
+   * An existing Secrets Manager secret holding the credentials JSON (for
+   * instance the secret of the older single-function integration). The
+   * functions read it through Parameter Store's
+   * `/aws/reference/secretsmanager/<secret-name>` path. Give this or
+   * `credentialsParameterName`.
+   * @default none: then `credentialsParameterName`
+   */
+  readonly credentialsSecret?: secretsmanager.ISecret;
+
+  /**
+   * The KMS key that encrypts the credentials. Import it by key ARN
+   * (`kms.Key.fromKeyArn`), not by alias: IAM checks kms:Decrypt against the
+   * key's ARN.
+   *
+   * @default the AWS managed key: `alias/aws/ssm` for a parameter, the
+   * secret's own `encryptionKey` or else `alias/aws/secretsmanager` for a
+   * secret. The AWS managed key's ARN is resolved at deploy time.
+   */
+  readonly credentialsKey?: kms.IKey;
+
+  /**
+   * Base URL of the org's OAuth token endpoint (env `SF_LOGIN_URL`), with no
+   * path: `https://login.salesforce.com`, `https://test.salesforce.com` or
+   * the org's My Domain URL.
+   * @default https://login.salesforce.com
+   */
+  readonly loginUrl?: string;
+
+  /**
+   * Salesforce REST API version (env `SF_API_VERSION`): a major version,
+   * `v66.0` or `66.0`, as sf-core requires.
+   * @default v66.0
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * The integration user, where the credentials JSON has no `Username` (env `SF_USERNAME`).
+   * @default the credentials JSON's `Username`
+   */
+  readonly username?: string;
+
+  /**
+   * Name of an SSM parameter used as a shared access-token cache (env
+   * `SF_TOKEN_CACHE_PARAMETER`), such as `/sf-connect/token`. It need not
+   * exist: the first container to log in creates it.
+   *
+   * The functions store the token there as a SecureString (PutParameter with
+   * Overwrite, no KeyId, so SSM encrypts it with the AWS managed key
+   * `alias/aws/ssm`) and hold a lease on `<name>-lock` (a String created with
+   * Overwrite=false and deleted when released) so that only one cold container
+   * logs in at a time. Each function may therefore: ssm:GetParameter and
+   * ssm:PutParameter on both parameters, ssm:DeleteParameter on the lock only,
+   * and kms:Encrypt and kms:Decrypt on the `alias/aws/ssm` key through SSM
+   * only. That key's ARN is resolved at deploy time, as for the credentials.
+   * @default no shared token cache
+   */
+  readonly tokenCacheParameterName?: string;
+
+  /** @default lambda.Architecture.ARM_64 (build with `cargo lambda build --release --arm64`) */
+  readonly architecture?: lambda.Architecture;
+
+  /** @default 128 */
+  readonly memorySize?: number;
+
+  /** At most 8 seconds, Amazon Connect's limit for a Lambda call. @default 7 seconds */
+  readonly timeout?: Duration;
+
+  /** Retention of each function's log group. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+
+  /** What happens to the log groups when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Application log level: Lambda's JSON log-level filter (which the Rust
+   * runtime reads as `AWS_LAMBDA_LOG_LEVEL`) and `RUST_LOG`.
+   * @default INFO
+   */
+  readonly logLevel?: SalesforceLogLevel;
+
+  /**
+   * Run the functions in this VPC (they need a route to Salesforce, e.g. a NAT gateway).
+   * @default not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /** Subnets in `vpc`. @default the VPC's private subnets with egress */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** Security groups in `vpc`. @default one new group with all outbound traffic allowed */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * ARN of the Amazon Connect instance. When given, every function is
+   * associated with the instance (so it is listed in the flow designer) and
+   * Connect, from this instance and account only, may invoke it.
+   * @default no association: add the functions to the instance by hand
+   */
+  readonly connectInstanceArn?: string;
+
+  /**
+   * Prefix for explicit function names (`<prefix>sf-lookup`, ...). Without it
+   * CloudFormation generates the names, so several copies can share an
+   * account.
+   * @default names generated by CloudFormation
+   */
+  readonly functionNamePrefix?: string;
+
+  /**
+   * Directory holding `<name>/bootstrap` for each function, as written by
+   * `cargo lambda build --release`.
+   * @default `target/lambda` at the repository root
+   */
+  readonly assetDir?: string;
+}

@@ -1,0 +1,144 @@
+import { Token } from 'aws-cdk-lib';
+import { SALESFORCE_FUNCTION_NAMES } from './function-catalog';
+import {
+  credentialsParameterName,
+  DEFAULT_LOGIN_URL,
+  SECRETS_MANAGER_REFERENCE_PREFIX,
+  TOKEN_CACHE_LOCK_SUFFIX,
+} from './function-environment';
+import { SalesforceConnectFunctionsProps } from './props';
+
+// Every check fails at synth with a message naming the prop, so that a
+// mistake never reaches a deploy, let alone a call from a contact flow.
+// A value known only at deploy time (a token) is taken on trust.
+
+/** Amazon Connect waits at most 8 seconds for a Lambda function. */
+const CONNECT_MAX_TIMEOUT_SECONDS = 8;
+
+/** Throws unless the props are ones the construct can deploy. */
+export function validateProps(props: SalesforceConnectFunctionsProps): void {
+  exactlyOne({ credentialsParameterName: props.credentialsParameterName, credentialsSecret: props.credentialsSecret });
+  onlyWith(['vpc', props.vpc], { vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
+  if (props.timeout !== undefined) validateTimeout(props.timeout.toSeconds());
+  if (props.memorySize !== undefined) validateMemorySize(props.memorySize);
+  if (props.loginUrl !== undefined) validateLoginUrl(props.loginUrl);
+  if (props.apiVersion !== undefined) validateApiVersion(props.apiVersion);
+  if (props.connectInstanceArn !== undefined) validateConnectInstanceArn(props.connectInstanceArn);
+  if (props.functionNamePrefix !== undefined) validateFunctionNamePrefix(props.functionNamePrefix);
+  if (props.credentialsParameterName !== undefined) {
+    const name = props.credentialsParameterName;
+    validateParameterName(name, 'credentialsParameterName');
+    if (name.startsWith(SECRETS_MANAGER_REFERENCE_PREFIX)) {
+      throw new Error(
+        `credentialsParameterName ${name} is a Secrets Manager reference: pass the secret as credentialsSecret instead, so that the functions may read it`,
+      );
+    }
+  }
+  if (props.tokenCacheParameterName !== undefined) {
+    validateTokenCacheParameterName(props.tokenCacheParameterName, credentialsParameterName(props));
+  }
+}
+
+/** Throws unless exactly one of the named props is given. */
+export function exactlyOne(props: Record<string, unknown>): void {
+  const names = Object.keys(props);
+  const given = names.filter((name) => props[name] !== undefined);
+  if (given.length !== 1) {
+    throw new Error(`give exactly one of ${names.join(' and ')}${given.length > 1 ? ', not both' : ''}`);
+  }
+}
+
+/** Throws when any of `dependents` is given without the prop `required` names. */
+export function onlyWith([name, value]: [string, unknown], dependents: Record<string, unknown>): void {
+  if (value === undefined && Object.values(dependents).some((v) => v !== undefined)) {
+    throw new Error(`${Object.keys(dependents).join(' and ')} need ${name}`);
+  }
+}
+
+function validateTimeout(seconds: number): void {
+  if (seconds < 1 || seconds > CONNECT_MAX_TIMEOUT_SECONDS) {
+    throw new Error(`timeout must be between 1 and ${CONNECT_MAX_TIMEOUT_SECONDS} seconds (Amazon Connect's limit), got ${seconds}`);
+  }
+}
+
+function validateMemorySize(memorySize: number): void {
+  if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
+    throw new Error(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
+  }
+}
+
+/**
+ * sf-core's rule for `SF_LOGIN_URL` (config.rs): `https://` and a host,
+ * trailing slashes aside; not the token endpoint's full URL. (sf-core also
+ * takes plain http to this machine, for local runs: no use in Lambda.)
+ */
+function validateLoginUrl(loginUrl: string): void {
+  if (Token.isUnresolved(loginUrl)) return;
+  const base = loginUrl.trim().replace(/\/+$/, '');
+  const host = base.startsWith('https://') ? base.slice('https://'.length) : '';
+  if (host === '' || /[/?# ]/.test(host)) {
+    throw new Error(
+      `loginUrl must be an https:// base URL such as ${DEFAULT_LOGIN_URL}, https://test.salesforce.com or https://mydomain.my.salesforce.com, got ${JSON.stringify(loginUrl)}`,
+    );
+  }
+}
+
+/**
+ * sf-core's rule for `SF_API_VERSION` (config.rs): digits, `.0`, with or
+ * without a `v`. Anything else would stop every function at start-up.
+ */
+function validateApiVersion(apiVersion: string): void {
+  if (!Token.isUnresolved(apiVersion) && !/^v?[0-9]+\.0$/.test(apiVersion.trim())) {
+    throw new Error(`apiVersion must be a REST API version such as v66.0 or 66.0 (a major version, .0), got ${JSON.stringify(apiVersion)}`);
+  }
+}
+
+function validateConnectInstanceArn(arn: string): void {
+  if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(arn)) {
+    throw new Error(
+      `connectInstanceArn must be an instance ARN such as arn:aws:connect:eu-west-2:123456789012:instance/<instance-id>, got ${arn}`,
+    );
+  }
+}
+
+/** Every `<prefix><name>` must be a Lambda function name. */
+function validateFunctionNamePrefix(prefix: string): void {
+  if (Token.isUnresolved(prefix)) return;
+  for (const name of SALESFORCE_FUNCTION_NAMES) {
+    const functionName = `${prefix}${name}`;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(functionName)) {
+      throw new Error(`function name ${functionName} is not a valid Lambda name (letters, digits, - and _, at most 64)`);
+    }
+  }
+}
+
+/**
+ * The functions' policies name the parameter's ARN, so the name must be
+ * known at synth; `/a/b` and `a/b` name the same parameter.
+ */
+function validateParameterName(name: string, prop: string): void {
+  if (Token.isUnresolved(name)) {
+    throw new Error(`${prop} must be a literal parameter name, not a deploy-time value`);
+  }
+  if (!/^\/?[A-Za-z0-9_.\-/]{1,2047}$/.test(name) || name.includes('//') || name.endsWith('/')) {
+    throw new Error(`${prop} ${JSON.stringify(name)} is not a valid SSM parameter name`);
+  }
+}
+
+/** The token and its lease are written: never onto the credentials, nor where AWS reserves. */
+function validateTokenCacheParameterName(name: string, credentials: string): void {
+  const lockName = `${name}${TOKEN_CACHE_LOCK_SUFFIX}`;
+  validateParameterName(name, 'tokenCacheParameterName');
+  validateParameterName(lockName, `tokenCacheParameterName (with its ${TOKEN_CACHE_LOCK_SUFFIX} suffix)`);
+  if (/^\/?(aws|ssm)/i.test(name)) {
+    throw new Error(`tokenCacheParameterName ${name} starts with a prefix reserved by AWS (aws, ssm): choose a name such as /sf-connect/token`);
+  }
+  if (!Token.isUnresolved(credentials) && [name, lockName].some((n) => sameParameter(n, credentials))) {
+    throw new Error(`tokenCacheParameterName ${name} would overwrite the credentials parameter ${credentials}: give the cache its own name`);
+  }
+}
+
+/** Whether two parameter names (with or without the leading `/`) name the same parameter. */
+function sameParameter(a: string, b: string): boolean {
+  return a.replace(/^\//, '') === b.replace(/^\//, '');
+}
