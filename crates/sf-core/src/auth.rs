@@ -20,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use crate::config::LOGIN_URL;
 use crate::credentials::{AuthFlow, Credentials};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
@@ -65,6 +66,13 @@ struct Assertion<'a> {
     exp: u64,
 }
 
+/// The host of `login_url`, in lower case, without port or trailing dot.
+fn login_host(login_url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(login_url).ok()?;
+    let host = url.host_str()?.trim_end_matches('.');
+    Some(host.to_ascii_lowercase())
+}
+
 /// The `aud` of a JWT assertion. Salesforce wants the login server's URL; a My Domain
 /// login URL belongs to production (`login.salesforce.com`) or, for a sandbox domain,
 /// to `test.salesforce.com`.
@@ -80,6 +88,28 @@ pub fn audience(login_url: &str) -> String {
     } else {
         login_url.to_owned()
     }
+}
+
+/// Refuses a login URL that cannot serve `flow`. Salesforce grants client credentials
+/// only at the org's own My Domain: `login.salesforce.com` and `test.salesforce.com`
+/// answer `invalid_grant: request not supported on this domain`. Checked when the
+/// credentials are read, so the function says what to change before any login.
+pub fn check_login_url(flow: AuthFlow, login_url: &str) -> Result<()> {
+    let generic = login_host(login_url)
+        .is_some_and(|host| host == "login.salesforce.com" || host == "test.salesforce.com");
+    if flow != AuthFlow::ClientCredentials || !generic {
+        return Ok(());
+    }
+    Err(Error::configuration(
+        LOGIN_URL,
+        format!(
+            "the client credentials flow works only at your org's My Domain login URL, \
+             not at {login_url} (Salesforce refuses it there with invalid_grant: request not \
+             supported on this domain): set {LOGIN_URL} to https://<your-domain>.my.salesforce.com \
+             (a sandbox's is https://<your-domain>--<sandbox>.sandbox.my.salesforce.com), \
+             or log in with the JWT bearer flow"
+        ),
+    ))
 }
 
 /// The signed assertion of the JWT bearer flow.
@@ -283,6 +313,45 @@ mod tests {
             "https://test.salesforce.com"
         );
         assert_eq!(audience("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn client_credentials_need_the_orgs_my_domain() {
+        for login_url in [
+            "https://login.salesforce.com",
+            "https://LOGIN.Salesforce.COM",
+            "https://login.salesforce.com/",
+            "https://login.salesforce.com:443",
+            "https://test.salesforce.com",
+            "HTTPS://Test.Salesforce.com/",
+        ] {
+            let error = check_login_url(AuthFlow::ClientCredentials, login_url).unwrap_err();
+            assert_eq!(error.error_type(), "ConfigurationError", "{login_url}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+                "{message}"
+            );
+            assert!(
+                message.contains("https://<your-domain>.my.salesforce.com"),
+                "{message}"
+            );
+            for flow in [AuthFlow::Jwt, AuthFlow::Password] {
+                assert_eq!(check_login_url(flow, login_url), Ok(()), "{login_url}");
+            }
+        }
+        for login_url in [
+            "https://acme.my.salesforce.com",
+            "https://acme--uat.sandbox.my.salesforce.com",
+            "https://login.salesforce.com.acme.example",
+            "http://127.0.0.1:8800",
+        ] {
+            assert_eq!(
+                check_login_url(AuthFlow::ClientCredentials, login_url),
+                Ok(()),
+                "{login_url}"
+            );
+        }
     }
 
     #[test]

@@ -324,6 +324,54 @@ async fn an_unreachable_login_server_is_a_clear_error() {
     );
 }
 
+/// A function whose environment is `env` (and nothing else).
+fn function_from_env(env: &[(&str, String)]) -> sf_core::function::Function {
+    let config = sf_core::Config::from_lookup(|name| {
+        env.iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    let reader = sf_core::credentials::CredentialsReader::with_ssm_client(&config, None);
+    sf_core::function::Function::new(
+        Operation::Lookup,
+        sf_core::Salesforce::new(&config, reader).unwrap(),
+    )
+}
+
+/// The default `SF_LOGIN_URL` with a secret that has neither key nor password: the
+/// client credentials flow, which Salesforce refuses at login.salesforce.com.
+#[tokio::test]
+async fn client_credentials_at_the_generic_login_url_is_refused_before_any_login() {
+    for login_url in [None, Some("https://TEST.salesforce.com/")] {
+        let mut env = vec![("SF_CREDENTIALS", CLIENT_CREDENTIALS.to_owned())];
+        if let Some(login_url) = login_url {
+            env.push(("SF_LOGIN_URL", login_url.to_owned()));
+        }
+        let function = function_from_env(&env);
+        let warm_up = function
+            .salesforce()
+            .warm_up(sf_core::deadline::Deadline::after(
+                sf_core::deadline::CONNECT_BUDGET,
+            ))
+            .await
+            .unwrap_err();
+        let error = invoke(&function, lookup_parameters()).await.unwrap_err();
+        assert_eq!(warm_up, error);
+        assert_eq!(error.error_type(), "ConfigurationError", "{error}");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("https://<your-domain>.my.salesforce.com"),
+            "{message}"
+        );
+        assert!(!message.contains("test-consumer-secret"), "{message}");
+    }
+}
+
 fn url_form(body: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(body).unwrap()
 }
