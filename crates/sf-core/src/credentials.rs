@@ -55,6 +55,10 @@ pub struct Credentials {
     /// A still-valid access token to use before logging in (`AuthToken`), with the
     /// instance it belongs to (`InstanceUrl`).
     pub cached_token: Option<(String, String)>,
+    /// The JWT assertion's `aud` from `SF_JWT_AUDIENCE`; without it the login URL
+    /// decides ([`crate::auth::audience`]). Like `SF_USERNAME`, a claim the
+    /// environment supplies where the secret does not.
+    pub jwt_audience: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -121,6 +125,7 @@ impl Credentials {
                 }
                 _ => None,
             },
+            jwt_audience: None,
         };
         credentials.check(source)?;
         Ok(credentials)
@@ -171,6 +176,7 @@ pub struct CredentialsReader {
     source: CredentialsSource,
     username: Option<String>,
     login_url: String,
+    jwt_audience: Option<String>,
     ssm: Option<aws_sdk_ssm::Client>,
 }
 
@@ -183,6 +189,7 @@ impl CredentialsReader {
             source: config.credentials.clone(),
             username: config.username.clone(),
             login_url: config.login_url.clone(),
+            jwt_audience: config.jwt_audience.clone(),
             ssm,
         }
     }
@@ -208,7 +215,10 @@ impl CredentialsReader {
         };
         let credentials = Credentials::from_json(&json, &description, self.username.as_deref())?;
         auth::check_login_url(credentials.flow, &self.login_url)?;
-        Ok(credentials)
+        Ok(Credentials {
+            jwt_audience: self.jwt_audience.clone(),
+            ..credentials
+        })
     }
 
     async fn read_parameter(&self, name: &str) -> Result<String> {

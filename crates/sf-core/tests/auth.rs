@@ -202,14 +202,15 @@ async fn jwt_bearer_flow_sends_a_signed_assertion() {
     ))
     .unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_audience(&[server.url()]);
+    validation.set_audience(&["https://login.salesforce.com"]);
     validation.set_issuer(&["3MVG9-connected-app"]);
     let claims = jsonwebtoken::decode::<Claims>(&form[1].1, &key, &validation)
         .unwrap()
         .claims;
     assert_eq!(claims.sub, "integration@acme.example");
     assert_eq!(claims.iss, "3MVG9-connected-app");
-    assert_eq!(claims.aud, server.url());
+    // A login URL on this machine is the local sandbox, which plays a production org.
+    assert_eq!(claims.aud, "https://login.salesforce.com");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -337,6 +338,37 @@ fn function_from_env(env: &[(&str, String)]) -> sf_core::function::Function {
         Operation::Lookup,
         sf_core::Salesforce::new(&config, reader).unwrap(),
     )
+}
+
+#[tokio::test]
+async fn sf_jwt_audience_sets_the_assertions_aud() {
+    let mut server = mockito::Server::new_async().await;
+    let (token, bodies) = rotating_token_endpoint(&mut server, &[TOKEN]).await;
+    query_with(&mut server, TOKEN, 200, &one_case(), 1).await;
+    let credentials = json!({"ConsumerKey": "3MVG9-connected-app", "Username": "u@acme.example",
+        "PrivateKey": include_str!("fixtures/test-only-rsa-private-key.pem")});
+    let function = function_from_env(&[
+        ("SF_LOGIN_URL", server.url()),
+        ("SF_CREDENTIALS", credentials.to_string()),
+        (
+            "SF_JWT_AUDIENCE",
+            "https://acme.my.site.com/support/".into(),
+        ),
+    ]);
+    invoke(&function, lookup_parameters()).await.unwrap();
+    token.assert_async().await;
+    let body = bodies.lock().unwrap()[0].clone();
+    let assertion = &url_form(&body)[1].1;
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(include_bytes!(
+        "fixtures/test-only-rsa-public-key.pem"
+    ))
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_audience(&["https://acme.my.site.com/support"]);
+    let claims = jsonwebtoken::decode::<Claims>(assertion, &key, &validation)
+        .unwrap()
+        .claims;
+    assert_eq!(claims.aud, "https://acme.my.site.com/support");
 }
 
 /// The default `SF_LOGIN_URL` with a secret that has neither key nor password: the
