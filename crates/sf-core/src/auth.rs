@@ -69,6 +69,9 @@ struct Assertion<'a> {
 const PRODUCTION_LOGIN_URL: &str = "https://login.salesforce.com";
 const SANDBOX_LOGIN_URL: &str = "https://test.salesforce.com";
 
+/// The token endpoint, below the login URL.
+const TOKEN_PATH: &str = "/services/oauth2/token";
+
 /// What a login URL's host says about the org behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LoginServer {
@@ -176,6 +179,41 @@ pub fn check_login_url(flow: AuthFlow, login_url: &str) -> Result<()> {
     ))
 }
 
+/// The HTTP client's redirect policy. A token request follows no redirect: a login URL
+/// that redirects (a Lightning host such as `*.lightning.force.com` answers 302) is not
+/// the org's token endpoint, and a 307 would carry the secret in its body to the new
+/// host. Other requests keep reqwest's default (up to ten redirects): Salesforce's REST
+/// API does not redirect, and nothing documented says a data call must refuse one.
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let from_token_endpoint = attempt
+            .previous()
+            .first()
+            .is_some_and(|url| url.path().ends_with(TOKEN_PATH));
+        if from_token_endpoint {
+            attempt.stop()
+        } else {
+            reqwest::redirect::Policy::default().redirect(attempt)
+        }
+    })
+}
+
+/// The error for a token endpoint that answered `status`, a redirect, towards
+/// `location`. Only the host is named: a redirect's URL can carry anything.
+fn redirected(login_url: &str, status: reqwest::StatusCode, location: Option<String>) -> Error {
+    let towards = location.map_or_else(String::new, |host| format!(" to {host}"));
+    Error::configuration(
+        LOGIN_URL,
+        format!(
+            "the token endpoint at {login_url} answered HTTP {} with a redirect{towards}, and a \
+             login follows no redirect: set {LOGIN_URL} to the org's login URL, \
+             https://<your-domain>.my.salesforce.com (not a Lightning URL such as \
+             https://<your-domain>.lightning.force.com)",
+            status.as_u16()
+        ),
+    )
+}
+
 /// The signed assertion of the JWT bearer flow.
 pub fn jwt_assertion(
     credentials: &Credentials,
@@ -255,13 +293,22 @@ pub async fn request_token(
     const WHAT: &str = "the Salesforce token endpoint";
     let flow = credentials.flow.name();
     let response = http
-        .post(format!("{login_url}/services/oauth2/token"))
+        .post(format!("{login_url}{TOKEN_PATH}"))
         .form(&token_form(credentials, login_url)?)
         .timeout(deadline.remaining(WHAT)?)
         .send()
         .await
         .map_err(|error| transport_error(WHAT, error, deadline))?;
     let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|location| location.to_str().ok())
+            .and_then(|location| response.url().join(location).ok())
+            .and_then(|location| location.host_str().map(str::to_owned));
+        return Err(redirected(login_url, status, location));
+    }
     let body = response
         .bytes()
         .await

@@ -404,6 +404,86 @@ async fn client_credentials_at_the_generic_login_url_is_refused_before_any_login
     }
 }
 
+/// A login URL that redirects, as a Lightning host does: the token request is not
+/// repeated at the new address (a 307 would carry the secret there), and the error
+/// names SF_LOGIN_URL and where it pointed.
+#[tokio::test]
+async fn a_login_url_that_redirects_is_a_configuration_error() {
+    for status in [302, 307] {
+        let mut server = mockito::Server::new_async().await;
+        let elsewhere = format!("{}/elsewhere/services/oauth2/token", server.url());
+        let login = server
+            .mock("POST", "/services/oauth2/token")
+            .with_status(status)
+            .with_header("location", &elsewhere)
+            .expect(1)
+            .create_async()
+            .await;
+        let followed: Vec<mockito::Mock> = {
+            let mut mocks = Vec::new();
+            for method in ["GET", "POST"] {
+                mocks.push(
+                    server
+                        .mock(method, "/elsewhere/services/oauth2/token")
+                        .expect(0)
+                        .create_async()
+                        .await,
+                );
+            }
+            mocks
+        };
+        let query = query_with(&mut server, TOKEN, 200, &one_case(), 0).await;
+        let function = function(Operation::Lookup, &server);
+        let error = invoke(&function, lookup_parameters()).await.unwrap_err();
+        assert_eq!(
+            error.error_type(),
+            "ConfigurationError",
+            "{status}: {error}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("HTTP {status}")), "{message}");
+        assert!(message.contains("to 127.0.0.1"), "{message}");
+        assert!(!message.contains("elsewhere"), "{message}");
+        assert!(!message.contains("test-consumer-secret"), "{message}");
+        login.assert_async().await;
+        for mock in &followed {
+            mock.assert_async().await;
+        }
+        query.assert_async().await;
+    }
+}
+
+/// Only the token request refuses redirects: a data call keeps following one.
+#[tokio::test]
+async fn data_calls_still_follow_a_redirect() {
+    let mut server = mockito::Server::new_async().await;
+    token_endpoint(&mut server, TOKEN).await;
+    let moved = format!("{}{}", server.url(), data_path("/moved"));
+    server
+        .mock("GET", data_path("/query").as_str())
+        .match_query(Matcher::Any)
+        .with_status(301)
+        .with_header("location", &moved)
+        .expect(1)
+        .create_async()
+        .await;
+    let target = server
+        .mock("GET", data_path("/moved").as_str())
+        .with_status(200)
+        .with_body(one_case())
+        .expect(1)
+        .create_async()
+        .await;
+    let function = function(Operation::Lookup, &server);
+    let answer = invoke(&function, lookup_parameters()).await.unwrap();
+    assert_eq!(answer, json!({"Id": "5006g00000AaIs7AAF", "sf_count": "1"}));
+    target.assert_async().await;
+}
+
 fn url_form(body: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(body).unwrap()
 }
