@@ -20,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use crate::config::LOGIN_URL;
 use crate::credentials::{AuthFlow, Credentials};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
@@ -65,21 +66,152 @@ struct Assertion<'a> {
     exp: u64,
 }
 
-/// The `aud` of a JWT assertion. Salesforce wants the login server's URL; a My Domain
-/// login URL belongs to production (`login.salesforce.com`) or, for a sandbox domain,
-/// to `test.salesforce.com`.
-pub fn audience(login_url: &str) -> String {
-    let host = login_url
-        .split_once("://")
-        .map_or(login_url, |(_, rest)| rest)
-        .to_ascii_lowercase();
-    if host.ends_with(".sandbox.my.salesforce.com") {
-        "https://test.salesforce.com".to_owned()
-    } else if host.ends_with(".my.salesforce.com") {
-        "https://login.salesforce.com".to_owned()
-    } else {
-        login_url.to_owned()
+const PRODUCTION_LOGIN_URL: &str = "https://login.salesforce.com";
+const SANDBOX_LOGIN_URL: &str = "https://test.salesforce.com";
+
+/// The token endpoint, below the login URL.
+const TOKEN_PATH: &str = "/services/oauth2/token";
+
+/// What a login URL's host says about the org behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoginServer {
+    /// `login.salesforce.com`, or a production org's My Domain (Developer Edition and
+    /// Trailhead orgs included).
+    Production,
+    /// `test.salesforce.com`, or a sandbox's or scratch org's My Domain.
+    Sandbox,
+    /// An Experience Cloud site (`*.my.site.com`, or a `*.force.com` site).
+    Site,
+    /// A stand-in org on this machine (`http://127.0.0.1:PORT`): the local sandbox
+    /// plays a production org.
+    Local,
+    /// Any other host, such as a custom domain serving a site.
+    Other,
+}
+
+impl LoginServer {
+    /// The kind of login server at `host` (lower case, no port). The My Domain forms are
+    /// Salesforce's "My Domain URL Formats" (Salesforce Help, `domain_name_app_url_changes`):
+    /// with enhanced domains a sandbox's login host is
+    /// `<mydomain>--<sandbox>.sandbox.my.salesforce.com` and a scratch org's
+    /// `<mydomain>.scratch.my.salesforce.com`; without them a sandbox's is
+    /// `<mydomain>--<sandbox>.my.salesforce.com` (or, older still,
+    /// `<mydomain>--<sandbox>.cs<N>.my.salesforce.com`): the `--` between the My Domain
+    /// name and the sandbox name marks a sandbox. Sandboxes once lived on
+    /// `cs<N>.salesforce.com` instances.
+    fn of(host: &str) -> Self {
+        let first_label = host.split('.').next().unwrap_or_default();
+        match host {
+            "login.salesforce.com" => LoginServer::Production,
+            "test.salesforce.com" => LoginServer::Sandbox,
+            "127.0.0.1" | "localhost" | "[::1]" => LoginServer::Local,
+            _ if host.ends_with(".sandbox.my.salesforce.com")
+                || host.ends_with(".scratch.my.salesforce.com") =>
+            {
+                LoginServer::Sandbox
+            }
+            _ if host.ends_with(".my.salesforce.com") && first_label.contains("--") => {
+                LoginServer::Sandbox
+            }
+            _ if host.ends_with(".my.salesforce.com") => LoginServer::Production,
+            // An instance, such as eu55.salesforce.com: a sandbox's is cs<N>.
+            _ if host.ends_with(".salesforce.com") && host.matches('.').count() == 2 => {
+                let sandbox_instance = first_label
+                    .strip_prefix("cs")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                if sandbox_instance {
+                    LoginServer::Sandbox
+                } else {
+                    LoginServer::Production
+                }
+            }
+            _ if host.ends_with(".my.site.com")
+                || (host.ends_with(".force.com") && !host.ends_with(".lightning.force.com")) =>
+            {
+                LoginServer::Site
+            }
+            _ => LoginServer::Other,
+        }
     }
+}
+
+/// The host of `login_url`, in lower case, without port or trailing dot.
+fn login_host(login_url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(login_url).ok()?;
+    let host = url.host_str()?.trim_end_matches('.');
+    Some(host.to_ascii_lowercase())
+}
+
+/// The `aud` of a JWT assertion sent to `login_url` (where `SF_JWT_AUDIENCE` does not
+/// set it). Salesforce wants the login server of the org's kind: `login.salesforce.com`
+/// for a production org, `test.salesforce.com` for a sandbox or scratch org, and the
+/// site's URL for an Experience Cloud site ("OAuth 2.0 JWT Bearer Flow for
+/// Server-to-Server Integration", Salesforce Help, `remoteaccess_oauth_jwt_flow`).
+/// A host this does not know is taken for a site on a custom domain.
+pub fn audience(login_url: &str) -> String {
+    let kind = login_host(login_url).map_or(LoginServer::Other, |host| LoginServer::of(&host));
+    match kind {
+        LoginServer::Production | LoginServer::Local => PRODUCTION_LOGIN_URL.to_owned(),
+        LoginServer::Sandbox => SANDBOX_LOGIN_URL.to_owned(),
+        LoginServer::Site | LoginServer::Other => login_url.trim_end_matches('/').to_owned(),
+    }
+}
+
+/// Refuses a login URL that cannot serve `flow`. Salesforce grants client credentials
+/// only at the org's own My Domain: `login.salesforce.com` and `test.salesforce.com`
+/// answer `invalid_grant: request not supported on this domain`. Checked when the
+/// credentials are read, so the function says what to change before any login.
+pub fn check_login_url(flow: AuthFlow, login_url: &str) -> Result<()> {
+    let generic = login_host(login_url)
+        .is_some_and(|host| host == "login.salesforce.com" || host == "test.salesforce.com");
+    if flow != AuthFlow::ClientCredentials || !generic {
+        return Ok(());
+    }
+    Err(Error::configuration(
+        LOGIN_URL,
+        format!(
+            "the client credentials flow works only at your org's My Domain login URL, \
+             not at {login_url} (Salesforce refuses it there with invalid_grant: request not \
+             supported on this domain): set {LOGIN_URL} to https://<your-domain>.my.salesforce.com \
+             (a sandbox's is https://<your-domain>--<sandbox>.sandbox.my.salesforce.com), \
+             or log in with the JWT bearer flow"
+        ),
+    ))
+}
+
+/// The HTTP client's redirect policy. A token request follows no redirect: a login URL
+/// that redirects (a Lightning host such as `*.lightning.force.com` answers 302) is not
+/// the org's token endpoint, and a 307 would carry the secret in its body to the new
+/// host. Other requests keep reqwest's default (up to ten redirects): Salesforce's REST
+/// API does not redirect, and nothing documented says a data call must refuse one.
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let from_token_endpoint = attempt
+            .previous()
+            .first()
+            .is_some_and(|url| url.path().ends_with(TOKEN_PATH));
+        if from_token_endpoint {
+            attempt.stop()
+        } else {
+            reqwest::redirect::Policy::default().redirect(attempt)
+        }
+    })
+}
+
+/// The error for a token endpoint that answered `status`, a redirect, towards
+/// `location`. Only the host is named: a redirect's URL can carry anything.
+fn redirected(login_url: &str, status: reqwest::StatusCode, location: Option<String>) -> Error {
+    let towards = location.map_or_else(String::new, |host| format!(" to {host}"));
+    Error::configuration(
+        LOGIN_URL,
+        format!(
+            "the token endpoint at {login_url} answered HTTP {} with a redirect{towards}, and a \
+             login follows no redirect: set {LOGIN_URL} to the org's login URL, \
+             https://<your-domain>.my.salesforce.com (not a Lightning URL such as \
+             https://<your-domain>.lightning.force.com)",
+            status.as_u16()
+        ),
+    )
 }
 
 /// The signed assertion of the JWT bearer flow.
@@ -97,7 +229,10 @@ pub fn jwt_assertion(
     let pem = credentials.private_key.as_deref().ok_or_else(invalid_key)?;
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| invalid_key())?;
     let issued = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    let audience = audience(login_url);
+    let audience = credentials
+        .jwt_audience
+        .clone()
+        .unwrap_or_else(|| audience(login_url));
     let claims = Assertion {
         iss: &credentials.consumer_key,
         sub: credentials.username.as_deref().unwrap_or_default(),
@@ -158,13 +293,22 @@ pub async fn request_token(
     const WHAT: &str = "the Salesforce token endpoint";
     let flow = credentials.flow.name();
     let response = http
-        .post(format!("{login_url}/services/oauth2/token"))
+        .post(format!("{login_url}{TOKEN_PATH}"))
         .form(&token_form(credentials, login_url)?)
         .timeout(deadline.remaining(WHAT)?)
         .send()
         .await
         .map_err(|error| transport_error(WHAT, error, deadline))?;
     let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|location| location.to_str().ok())
+            .and_then(|location| response.url().join(location).ok())
+            .and_then(|location| location.host_str().map(str::to_owned));
+        return Err(redirected(login_url, status, location));
+    }
     let body = response
         .bytes()
         .await
@@ -266,23 +410,119 @@ mod tests {
 
     #[test]
     fn audience_for_each_kind_of_login_url() {
-        assert_eq!(
-            audience("https://login.salesforce.com"),
-            "https://login.salesforce.com"
-        );
-        assert_eq!(
-            audience("https://test.salesforce.com"),
-            "https://test.salesforce.com"
-        );
-        assert_eq!(
-            audience("https://Acme.my.salesforce.com"),
-            "https://login.salesforce.com"
-        );
-        assert_eq!(
-            audience("https://acme--uat.sandbox.my.salesforce.com"),
-            "https://test.salesforce.com"
-        );
-        assert_eq!(audience("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+        const PRODUCTION: &str = "https://login.salesforce.com";
+        const SANDBOX: &str = "https://test.salesforce.com";
+        for (login_url, expected) in [
+            ("https://login.salesforce.com", PRODUCTION),
+            ("https://LOGIN.Salesforce.com/", PRODUCTION),
+            ("https://test.salesforce.com", SANDBOX),
+            ("https://Test.Salesforce.com:443", SANDBOX),
+            // My Domain of a production org, a Developer Edition and a Trailhead org.
+            ("https://Acme.my.salesforce.com", PRODUCTION),
+            ("https://acme-dev-ed.develop.my.salesforce.com", PRODUCTION),
+            ("https://acme.trailblaze.my.salesforce.com", PRODUCTION),
+            // Sandboxes and scratch orgs, with and without enhanced domains.
+            ("https://acme--uat.sandbox.my.salesforce.com", SANDBOX),
+            ("https://ACME--UAT.SANDBOX.MY.SALESFORCE.COM", SANDBOX),
+            ("https://acme.scratch.my.salesforce.com", SANDBOX),
+            ("https://acme--uat.my.salesforce.com", SANDBOX),
+            ("https://acme--uat.cs42.my.salesforce.com", SANDBOX),
+            ("https://cs42.salesforce.com", SANDBOX),
+            ("https://eu55.salesforce.com", PRODUCTION),
+            // Experience Cloud sites, and a custom domain: the site's own URL.
+            ("https://acme.my.site.com", "https://acme.my.site.com"),
+            (
+                "https://acme--uat.sandbox.my.site.com/",
+                "https://acme--uat.sandbox.my.site.com",
+            ),
+            ("https://acme.force.com", "https://acme.force.com"),
+            (
+                "https://acme.secure.force.com",
+                "https://acme.secure.force.com",
+            ),
+            (
+                "https://support.acme.example",
+                "https://support.acme.example",
+            ),
+            // The local sandbox plays a production org.
+            ("http://127.0.0.1:9000", PRODUCTION),
+            ("http://localhost:9000", PRODUCTION),
+            ("http://[::1]:9000", PRODUCTION),
+        ] {
+            assert_eq!(audience(login_url), expected, "{login_url}");
+        }
+    }
+
+    #[test]
+    fn jwt_audience_overrides_the_login_urls() {
+        let mut credentials = Credentials::from_json(
+            &serde_json::json!({"ConsumerKey": "k", "Username": "u",
+                "PrivateKey": include_str!("../tests/fixtures/test-only-rsa-private-key.pem")})
+            .to_string(),
+            "x",
+            None,
+        )
+        .unwrap();
+        let aud = |credentials: &Credentials| {
+            let assertion = jwt_assertion(
+                credentials,
+                "https://test.salesforce.com",
+                SystemTime::now(),
+            )
+            .unwrap();
+            let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+            validation.validate_aud = false;
+            let key = jsonwebtoken::DecodingKey::from_rsa_pem(include_bytes!(
+                "../tests/fixtures/test-only-rsa-public-key.pem"
+            ))
+            .unwrap();
+            jsonwebtoken::decode::<serde_json::Value>(&assertion, &key, &validation)
+                .unwrap()
+                .claims["aud"]
+                .clone()
+        };
+        assert_eq!(aud(&credentials), "https://test.salesforce.com");
+        credentials.jwt_audience = Some("https://acme.my.site.com/support".into());
+        assert_eq!(aud(&credentials), "https://acme.my.site.com/support");
+    }
+
+    #[test]
+    fn client_credentials_need_the_orgs_my_domain() {
+        for login_url in [
+            "https://login.salesforce.com",
+            "https://LOGIN.Salesforce.COM",
+            "https://login.salesforce.com/",
+            "https://login.salesforce.com:443",
+            "https://test.salesforce.com",
+            "HTTPS://Test.Salesforce.com/",
+        ] {
+            let error = check_login_url(AuthFlow::ClientCredentials, login_url).unwrap_err();
+            assert_eq!(error.error_type(), "ConfigurationError", "{login_url}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+                "{message}"
+            );
+            assert!(
+                message.contains("https://<your-domain>.my.salesforce.com"),
+                "{message}"
+            );
+            for flow in [AuthFlow::Jwt, AuthFlow::Password] {
+                assert_eq!(check_login_url(flow, login_url), Ok(()), "{login_url}");
+            }
+        }
+        for login_url in [
+            "https://acme.my.salesforce.com",
+            "https://acme--uat.sandbox.my.salesforce.com",
+            "https://login.salesforce.com.acme.example",
+            "http://127.0.0.1:8800",
+        ] {
+            assert_eq!(
+                check_login_url(AuthFlow::ClientCredentials, login_url),
+                Ok(()),
+                "{login_url}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! | `SF_CREDENTIALS` | the credentials JSON inline, for local runs and tests | — |
 //! | `SF_USERNAME` | the integration user, where the JSON has no `Username` | — |
 //! | `SF_TOKEN_CACHE_PARAMETER` | SSM parameter where containers share one access token | — (each container logs in) |
+//! | `SF_JWT_AUDIENCE` | the JWT bearer assertion's `aud`, where the login URL's does not fit | from `SF_LOGIN_URL` ([`crate::auth::audience`]) |
 //!
 //! A malformed value stops the function at start-up with an error naming the variable,
 //! rather than failing every call later.
@@ -22,6 +23,7 @@ pub const CREDENTIALS_PARAMETER: &str = "SF_CREDENTIALS_PARAMETER";
 pub const CREDENTIALS: &str = "SF_CREDENTIALS";
 pub const USERNAME: &str = "SF_USERNAME";
 pub const TOKEN_CACHE_PARAMETER: &str = "SF_TOKEN_CACHE_PARAMETER";
+pub const JWT_AUDIENCE: &str = "SF_JWT_AUDIENCE";
 
 pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
 pub const DEFAULT_API_VERSION: &str = "v66.0";
@@ -65,6 +67,9 @@ pub struct Config {
     pub username: Option<String>,
     /// The SSM parameter of the shared token cache ([`crate::shared_token`]), if any.
     pub token_cache_parameter: Option<String>,
+    /// `SF_JWT_AUDIENCE`, without a trailing slash: the JWT assertion's `aud` in place
+    /// of the one the login URL implies.
+    pub jwt_audience: Option<String>,
 }
 
 impl Config {
@@ -118,6 +123,10 @@ impl Config {
             credentials,
             username: read(USERNAME).map(|name| name.trim().to_owned()),
             token_cache_parameter,
+            jwt_audience: read(JWT_AUDIENCE)
+                .as_deref()
+                .map(jwt_audience)
+                .transpose()?,
         })
     }
 }
@@ -140,6 +149,35 @@ fn login_url(value: &str) -> Result<String> {
                  https://test.salesforce.com or https://mydomain.my.salesforce.com, got {value:?}"
             ),
         )),
+    }
+}
+
+/// An absolute URL, as Salesforce's audiences are: `https://login.salesforce.com`, or an
+/// Experience Cloud site's URL with its path (`https://acme.my.site.com/support`). Plain
+/// HTTP only for a stand-in on this machine, as for the login URL.
+fn jwt_audience(value: &str) -> Result<String> {
+    let audience = value.trim().trim_end_matches('/');
+    let valid = reqwest::Url::parse(audience).is_ok_and(|url| {
+        let host = url.host_str().unwrap_or_default();
+        let scheme_fits = url.scheme() == "https"
+            || (url.scheme() == "http" && matches!(host, "127.0.0.1" | "localhost" | "[::1]"));
+        scheme_fits
+            && !host.is_empty()
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.query().is_none()
+            && url.fragment().is_none()
+    });
+    if valid {
+        Ok(audience.to_owned())
+    } else {
+        Err(Error::configuration(
+            JWT_AUDIENCE,
+            format!(
+                "expected an https:// URL such as {DEFAULT_LOGIN_URL}, https://test.salesforce.com \
+                 or an Experience Cloud site's URL (https://mydomain.my.site.com/support), got {value:?}"
+            ),
+        ))
     }
 }
 
@@ -216,6 +254,7 @@ mod tests {
                 credentials: CredentialsSource::Parameter("/connect/salesforce".into()),
                 username: None,
                 token_cache_parameter: None,
+                jwt_audience: None,
             }
         );
     }
@@ -299,6 +338,51 @@ mod tests {
         ])
         .unwrap_err()
         .to_string()
+    }
+
+    #[test]
+    fn jwt_audience_is_an_absolute_url() {
+        let audience = |value: &str| {
+            config(&[(CREDENTIALS_PARAMETER, "/p"), (JWT_AUDIENCE, value)])
+                .map(|config| config.jwt_audience)
+        };
+        assert_eq!(
+            config(&[(CREDENTIALS_PARAMETER, "/p")])
+                .unwrap()
+                .jwt_audience,
+            None
+        );
+        for (value, expected) in [
+            (
+                " https://test.salesforce.com/ ",
+                "https://test.salesforce.com",
+            ),
+            (
+                "https://acme.my.site.com/support",
+                "https://acme.my.site.com/support",
+            ),
+            ("http://127.0.0.1:8800", "http://127.0.0.1:8800"),
+        ] {
+            assert_eq!(
+                audience(value).unwrap().as_deref(),
+                Some(expected),
+                "{value}"
+            );
+        }
+        for bad in [
+            "login.salesforce.com",
+            "http://login.salesforce.com",
+            "https://",
+            "https://login.salesforce.com?x=1",
+            "https://user@login.salesforce.com",
+            "ftp://login.salesforce.com",
+        ] {
+            let error = audience(bad).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("invalid configuration `{JWT_AUDIENCE}`")),
+                "{bad}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::auth;
 use crate::config::{Config, CredentialsSource};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result};
@@ -54,6 +55,10 @@ pub struct Credentials {
     /// A still-valid access token to use before logging in (`AuthToken`), with the
     /// instance it belongs to (`InstanceUrl`).
     pub cached_token: Option<(String, String)>,
+    /// The JWT assertion's `aud` from `SF_JWT_AUDIENCE`; without it the login URL
+    /// decides ([`crate::auth::audience`]). Like `SF_USERNAME`, a claim the
+    /// environment supplies where the secret does not.
+    pub jwt_audience: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -120,6 +125,7 @@ impl Credentials {
                 }
                 _ => None,
             },
+            jwt_audience: None,
         };
         credentials.check(source)?;
         Ok(credentials)
@@ -163,10 +169,14 @@ fn unescape_newlines(pem: &str) -> String {
     pem.replace("\\r\\n", "\n").replace("\\n", "\n")
 }
 
-/// Reads the credentials from their source. Holds the SSM client, built once.
+/// Reads the credentials from their source, and checks them against the rest of the
+/// configuration: this is where the secret's login flow meets `SF_LOGIN_URL`. Holds
+/// the SSM client, built once.
 pub struct CredentialsReader {
     source: CredentialsSource,
     username: Option<String>,
+    login_url: String,
+    jwt_audience: Option<String>,
     ssm: Option<aws_sdk_ssm::Client>,
 }
 
@@ -178,6 +188,8 @@ impl CredentialsReader {
         CredentialsReader {
             source: config.credentials.clone(),
             username: config.username.clone(),
+            login_url: config.login_url.clone(),
+            jwt_audience: config.jwt_audience.clone(),
             ssm,
         }
     }
@@ -193,13 +205,20 @@ impl CredentialsReader {
             .unwrap_or_else(|_| Err(deadline.timeout(&what)))
     }
 
+    /// The credentials, or a configuration error when `SF_LOGIN_URL` cannot serve
+    /// their flow ([`auth::check_login_url`]).
     pub async fn read(&self) -> Result<Credentials> {
         let description = self.source.describe();
         let json = match &self.source {
             CredentialsSource::Inline(json) => json.clone(),
             CredentialsSource::Parameter(name) => self.read_parameter(name).await?,
         };
-        Credentials::from_json(&json, &description, self.username.as_deref())
+        let credentials = Credentials::from_json(&json, &description, self.username.as_deref())?;
+        auth::check_login_url(credentials.flow, &self.login_url)?;
+        Ok(Credentials {
+            jwt_audience: self.jwt_audience.clone(),
+            ..credentials
+        })
     }
 
     async fn read_parameter(&self, name: &str) -> Result<String> {
@@ -325,6 +344,40 @@ mod tests {
             assert!(!message.contains("hunter2"), "{message}");
             assert!(!message.contains("12345678"), "{message}");
         }
+    }
+
+    /// Reads `json` inline with `SF_LOGIN_URL` = `login_url` (the default when `None`).
+    async fn read_with_login_url(json: &str, login_url: Option<&str>) -> Result<Credentials> {
+        let config = Config::from_lookup(|name| match name {
+            "SF_CREDENTIALS" => Some(json.to_owned()),
+            "SF_LOGIN_URL" => login_url.map(str::to_owned),
+            _ => None,
+        })
+        .unwrap();
+        CredentialsReader::with_ssm_client(&config, None)
+            .read()
+            .await
+    }
+
+    #[tokio::test]
+    async fn client_credentials_at_a_generic_login_url_are_a_configuration_error() {
+        let explicit = r#"{"AuthFlow":"client_credentials","ConsumerKey":"k","ConsumerSecret":"s","Password":"p"}"#;
+        let inferred = r#"{"ConsumerKey":"k","ConsumerSecret":"s"}"#;
+        for (json, login_url) in [
+            (explicit, None),
+            (inferred, None),
+            (inferred, Some("https://test.salesforce.com/")),
+        ] {
+            let error = read_with_login_url(json, login_url).await.unwrap_err();
+            assert!(
+                matches!(&error, Error::Configuration { variable, .. } if variable == "SF_LOGIN_URL"),
+                "{error:?}"
+            );
+        }
+        let password = r#"{"ConsumerKey":"k","ConsumerSecret":"s","Username":"u","Password":"p"}"#;
+        assert!(read_with_login_url(password, None).await.is_ok());
+        let my_domain = Some("https://acme.my.salesforce.com");
+        assert!(read_with_login_url(inferred, my_domain).await.is_ok());
     }
 
     #[test]

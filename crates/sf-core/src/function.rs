@@ -95,8 +95,17 @@ pub async fn serve(operation: Operation) -> std::result::Result<(), lambda_runti
     // The operation's own start-up work (CPU) runs on a blocking thread while the
     // warm-up waits on the network, so neither waits for the other.
     let prepared = tokio::task::spawn_blocking(move || operation.prepare());
-    if let Err(error) = salesforce.warm_up(Deadline::after(WARM_UP_BUDGET)).await {
-        tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
+    match salesforce.warm_up(Deadline::after(WARM_UP_BUDGET)).await {
+        Ok(()) => {}
+        // SF_LOGIN_URL that cannot serve the secret's flow: said at start-up as loudly
+        // as a malformed variable. The container stays, answering each invocation with
+        // it, since the secret may be corrected in SSM without a redeploy.
+        Err(error @ Error::Configuration { .. }) => {
+            tracing::error!(error_type = error.error_type(), %error, "bad configuration");
+        }
+        Err(error) => {
+            tracing::warn!(error_type = error.error_type(), %error, "warm-up failed; the first invocation will try again");
+        }
     }
     // A failure here is only a lost head start: the first invocation does the work.
     let _ = prepared.await;

@@ -1,9 +1,10 @@
 //! Relative dates in create and update values: `<delta>|<format>`.
 //!
 //! `2d|date` is the day after tomorrow, `-1h|datetime` an hour ago, `|time` now. The
-//! delta is empty or an integer followed by `w`, `d`, `h` or `m`; the format is `date`,
-//! `time` or `datetime`, all in UTC. A value with `|` that is not of this form is an
-//! error rather than text, so that a typo in a flow never lands in a date field.
+//! delta is empty or an integer followed by `w`, `d`, `h` or `m`; the format is `date`
+//! (`2024-05-01`), `time` (`13:45:00.000Z`) or `datetime` (`2024-05-01T13:45:00Z`), all
+//! in UTC. A value with `|` that is not of this form is an error rather than text, so
+//! that a typo in a flow never lands in a date field.
 
 use time::format_description::FormatItem;
 use time::macros::format_description;
@@ -13,7 +14,11 @@ use crate::error::{Error, Result};
 use crate::masking::shown_value;
 
 const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
-const TIME: &[FormatItem<'static>] = format_description!("[hour]:[minute]:[second]");
+/// A Salesforce `time` field takes `HH:mm:ss.SSSZ`, milliseconds and all, and answers
+/// in the same form (`07:00:00.000Z`): "Considerations for the Time Custom Field Type",
+/// https://help.salesforce.com/s/articleView?id=platform.custom_field_time_overview.htm&type=5
+const TIME: &[FormatItem<'static>] =
+    format_description!("[hour]:[minute]:[second].[subsecond digits:3]Z");
 const DATETIME: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
@@ -99,11 +104,11 @@ mod tests {
         assert_eq!(at_now("2d|date").unwrap(), "2024-05-03");
         assert_eq!(at_now("|date").unwrap(), "2024-05-01");
         assert_eq!(at_now("1w|date").unwrap(), "2024-05-08");
-        assert_eq!(at_now("-3h|time").unwrap(), "10:45:00");
+        assert_eq!(at_now("-3h|time").unwrap(), "10:45:00.000Z");
         assert_eq!(at_now("30m|datetime").unwrap(), "2024-05-01T14:15:00Z");
         assert_eq!(at_now("-1d|datetime").unwrap(), "2024-04-30T13:45:00Z");
         assert_eq!(at_now("+12h|datetime").unwrap(), "2024-05-02T01:45:00Z");
-        assert_eq!(at_now("|time").unwrap(), "13:45:00");
+        assert_eq!(at_now("|time").unwrap(), "13:45:00.000Z");
     }
 
     #[test]

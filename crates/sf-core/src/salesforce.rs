@@ -178,6 +178,7 @@ impl Salesforce {
             .connect_timeout(CONNECT_TIMEOUT)
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .user_agent(concat!("sf-connect-lambdas/", env!("CARGO_PKG_VERSION")))
+            .redirect(crate::auth::redirect_policy())
             .build()
             .map_err(|error| Error::Unreachable {
                 what: "the HTTP client".into(),

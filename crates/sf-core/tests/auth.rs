@@ -202,14 +202,15 @@ async fn jwt_bearer_flow_sends_a_signed_assertion() {
     ))
     .unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_audience(&[server.url()]);
+    validation.set_audience(&["https://login.salesforce.com"]);
     validation.set_issuer(&["3MVG9-connected-app"]);
     let claims = jsonwebtoken::decode::<Claims>(&form[1].1, &key, &validation)
         .unwrap()
         .claims;
     assert_eq!(claims.sub, "integration@acme.example");
     assert_eq!(claims.iss, "3MVG9-connected-app");
-    assert_eq!(claims.aud, server.url());
+    // A login URL on this machine is the local sandbox, which plays a production org.
+    assert_eq!(claims.aud, "https://login.salesforce.com");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -322,6 +323,165 @@ async fn an_unreachable_login_server_is_a_clear_error() {
         !error.to_string().contains("test-consumer-secret"),
         "{error}"
     );
+}
+
+/// A function whose environment is `env` (and nothing else).
+fn function_from_env(env: &[(&str, String)]) -> sf_core::function::Function {
+    let config = sf_core::Config::from_lookup(|name| {
+        env.iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    let reader = sf_core::credentials::CredentialsReader::with_ssm_client(&config, None);
+    sf_core::function::Function::new(
+        Operation::Lookup,
+        sf_core::Salesforce::new(&config, reader).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn sf_jwt_audience_sets_the_assertions_aud() {
+    let mut server = mockito::Server::new_async().await;
+    let (token, bodies) = rotating_token_endpoint(&mut server, &[TOKEN]).await;
+    query_with(&mut server, TOKEN, 200, &one_case(), 1).await;
+    let credentials = json!({"ConsumerKey": "3MVG9-connected-app", "Username": "u@acme.example",
+        "PrivateKey": include_str!("fixtures/test-only-rsa-private-key.pem")});
+    let function = function_from_env(&[
+        ("SF_LOGIN_URL", server.url()),
+        ("SF_CREDENTIALS", credentials.to_string()),
+        (
+            "SF_JWT_AUDIENCE",
+            "https://acme.my.site.com/support/".into(),
+        ),
+    ]);
+    invoke(&function, lookup_parameters()).await.unwrap();
+    token.assert_async().await;
+    let body = bodies.lock().unwrap()[0].clone();
+    let assertion = &url_form(&body)[1].1;
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(include_bytes!(
+        "fixtures/test-only-rsa-public-key.pem"
+    ))
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_audience(&["https://acme.my.site.com/support"]);
+    let claims = jsonwebtoken::decode::<Claims>(assertion, &key, &validation)
+        .unwrap()
+        .claims;
+    assert_eq!(claims.aud, "https://acme.my.site.com/support");
+}
+
+/// The default `SF_LOGIN_URL` with a secret that has neither key nor password: the
+/// client credentials flow, which Salesforce refuses at login.salesforce.com.
+#[tokio::test]
+async fn client_credentials_at_the_generic_login_url_is_refused_before_any_login() {
+    for login_url in [None, Some("https://TEST.salesforce.com/")] {
+        let mut env = vec![("SF_CREDENTIALS", CLIENT_CREDENTIALS.to_owned())];
+        if let Some(login_url) = login_url {
+            env.push(("SF_LOGIN_URL", login_url.to_owned()));
+        }
+        let function = function_from_env(&env);
+        let warm_up = function
+            .salesforce()
+            .warm_up(sf_core::deadline::Deadline::after(
+                sf_core::deadline::CONNECT_BUDGET,
+            ))
+            .await
+            .unwrap_err();
+        let error = invoke(&function, lookup_parameters()).await.unwrap_err();
+        assert_eq!(warm_up, error);
+        assert_eq!(error.error_type(), "ConfigurationError", "{error}");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("https://<your-domain>.my.salesforce.com"),
+            "{message}"
+        );
+        assert!(!message.contains("test-consumer-secret"), "{message}");
+    }
+}
+
+/// A login URL that redirects, as a Lightning host does: the token request is not
+/// repeated at the new address (a 307 would carry the secret there), and the error
+/// names SF_LOGIN_URL and where it pointed.
+#[tokio::test]
+async fn a_login_url_that_redirects_is_a_configuration_error() {
+    for status in [302, 307] {
+        let mut server = mockito::Server::new_async().await;
+        let elsewhere = format!("{}/elsewhere/services/oauth2/token", server.url());
+        let login = server
+            .mock("POST", "/services/oauth2/token")
+            .with_status(status)
+            .with_header("location", &elsewhere)
+            .expect(1)
+            .create_async()
+            .await;
+        let followed: Vec<mockito::Mock> = {
+            let mut mocks = Vec::new();
+            for method in ["GET", "POST"] {
+                mocks.push(
+                    server
+                        .mock(method, "/elsewhere/services/oauth2/token")
+                        .expect(0)
+                        .create_async()
+                        .await,
+                );
+            }
+            mocks
+        };
+        let query = query_with(&mut server, TOKEN, 200, &one_case(), 0).await;
+        let function = function(Operation::Lookup, &server);
+        let error = invoke(&function, lookup_parameters()).await.unwrap_err();
+        assert_eq!(
+            error.error_type(),
+            "ConfigurationError",
+            "{status}: {error}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with("invalid configuration `SF_LOGIN_URL`"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("HTTP {status}")), "{message}");
+        assert!(message.contains("to 127.0.0.1"), "{message}");
+        assert!(!message.contains("elsewhere"), "{message}");
+        assert!(!message.contains("test-consumer-secret"), "{message}");
+        login.assert_async().await;
+        for mock in &followed {
+            mock.assert_async().await;
+        }
+        query.assert_async().await;
+    }
+}
+
+/// Only the token request refuses redirects: a data call keeps following one.
+#[tokio::test]
+async fn data_calls_still_follow_a_redirect() {
+    let mut server = mockito::Server::new_async().await;
+    token_endpoint(&mut server, TOKEN).await;
+    let moved = format!("{}{}", server.url(), data_path("/moved"));
+    server
+        .mock("GET", data_path("/query").as_str())
+        .match_query(Matcher::Any)
+        .with_status(301)
+        .with_header("location", &moved)
+        .expect(1)
+        .create_async()
+        .await;
+    let target = server
+        .mock("GET", data_path("/moved").as_str())
+        .with_status(200)
+        .with_body(one_case())
+        .expect(1)
+        .create_async()
+        .await;
+    let function = function(Operation::Lookup, &server);
+    let answer = invoke(&function, lookup_parameters()).await.unwrap();
+    assert_eq!(answer, json!({"Id": "5006g00000AaIs7AAF", "sf_count": "1"}));
+    target.assert_async().await;
 }
 
 fn url_form(body: &str) -> Vec<(String, String)> {
