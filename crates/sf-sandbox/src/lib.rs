@@ -43,22 +43,15 @@
 //! # Ok(()) }
 //! ```
 
-mod api_error;
-mod chatter;
+mod admin;
 mod config;
 mod faults;
-pub mod ids;
-mod oauth;
-mod rest;
-mod routes;
-mod schema;
-mod search;
-mod seed;
+mod http;
+mod model;
+mod resources;
 mod soql;
 mod state;
 mod stats;
-mod store;
-mod values;
 
 use std::sync::{Arc, Mutex};
 
@@ -73,14 +66,15 @@ pub use config::{
     TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
 };
 pub use faults::{Fault, Faults};
-pub use seed::{SeedData, SeedError};
+pub use model::ids;
+pub use model::seed::{SeedData, SeedError};
+pub use model::store::WriteError;
 /// The SOQL tokenizer, for clients' tests: what Salesforce would read a statement as.
 pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
-pub use store::WriteError;
 
+use model::store::{Store, Writer};
 use state::{AppState, lock};
-use store::{Store, Writer};
 
 /// Why a sandbox could not start.
 #[derive(Debug, thiserror::Error)]
@@ -141,7 +135,7 @@ impl Sandbox {
             stats: Stats::default(),
         });
         let (shutdown, stop) = oneshot::channel::<()>();
-        let router = routes::router(app.clone());
+        let router = http::routes::router(app.clone());
         let server = tokio::spawn(async move {
             let serving = axum::serve(listener, router).with_graceful_shutdown(async {
                 let _ = stop.await;

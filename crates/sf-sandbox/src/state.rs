@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use crate::config::Credentials;
 use crate::faults::Faults;
-use crate::oauth::Tokens;
+use crate::model::store::Store;
+use crate::resources::oauth::Tokens;
 use crate::stats::Stats;
-use crate::store::Store;
 
 /// The records of one query, kept so `nextRecordsUrl` can serve later batches.
 pub type Cursors = HashMap<String, Arc<Vec<Value>>>;

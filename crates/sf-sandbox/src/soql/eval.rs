@@ -13,10 +13,10 @@ use serde_json::{Map, Value};
 use super::SoqlError;
 use super::parser::{Condition, FieldRef, Literal, Query};
 use super::tokenizer::{CompareOp, LikePiece};
-use crate::ids::canonical_id;
-use crate::schema::{FieldType, ObjectDef, Schema};
-use crate::store::{Record, Store};
-use crate::values::compare;
+use crate::model::ids::canonical_id;
+use crate::model::schema::{FieldType, ObjectDef, Schema};
+use crate::model::store::{Record, Store};
+use crate::model::values::compare;
 
 /// One step from a record to its parent.
 #[derive(Debug, Clone, PartialEq)]
@@ -570,8 +570,8 @@ mod tests {
     use super::super::parser::parse_query;
     use super::super::tokenizer::{TokenKind, tokenize};
     use super::*;
-    use crate::seed::SeedData;
-    use crate::store::Writer;
+    use crate::model::seed::SeedData;
+    use crate::model::store::Writer;
     use serde_json::json;
 
     fn store() -> Store {

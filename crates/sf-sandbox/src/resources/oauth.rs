@@ -18,7 +18,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Validation};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api_error::json_response;
+use crate::http::json::json_response;
 use crate::state::{AppState, lock};
 
 /// The JWT audiences Salesforce accepts; the sandbox's own URL is accepted too,

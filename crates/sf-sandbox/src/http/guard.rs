@@ -1,83 +1,21 @@
-//! The HTTP surface: which path goes to which handler, and the layer every data
-//! request passes through (counting, latency, faults, API version and bearer token
-//! checks, in that order, so a fault queued for "the next request" hits it whether
-//! or not the token is still good). Also the admin endpoints the binary needs
-//! (`/__sandbox/faults`, `/__sandbox/stats`) for fault injection from outside.
+//! The layer every data request passes through: counting, latency, faults, API
+//! version and bearer token checks, in that order, so that a fault queued for "the
+//! next request" hits it whether or not the token is still good. Token requests
+//! are only counted and delayed.
 
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
-use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use serde_json::{Value, json};
 
-use crate::api_error::{ApiError, json_response};
 use crate::faults::Fault;
+use crate::http::errors::ApiError;
 use crate::state::{AppState, lock};
-use crate::{chatter, oauth, rest, search};
-
-pub fn router(app: Arc<AppState>) -> Router {
-    let data = Router::new()
-        .route("/services/data/{version}/query", get(rest::query))
-        .route(
-            "/services/data/{version}/query/{locator}",
-            get(rest::query_more),
-        )
-        .route(
-            "/services/data/{version}/parameterizedSearch",
-            post(search::parameterized_search),
-        )
-        .route(
-            "/services/data/{version}/sobjects/{object}",
-            post(rest::create),
-        )
-        .route(
-            "/services/data/{version}/sobjects/{object}/{id}",
-            get(rest::read).patch(rest::update).delete(rest::delete),
-        )
-        .route(
-            "/services/data/{version}/chatter/feed-elements",
-            post(chatter::post_feed_element),
-        )
-        .route(
-            "/services/data/{version}/chatter/feed-elements/{id}/capabilities/comments/items",
-            post(chatter::post_comment),
-        )
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(app.clone(), data_guard));
-    let login = Router::new()
-        .route("/services/oauth2/token", post(oauth::token))
-        .layer(middleware::from_fn_with_state(app.clone(), token_guard));
-    let admin = Router::new()
-        .route("/__sandbox/faults", get(show_faults).post(set_faults))
-        .route("/__sandbox/stats", get(show_stats).delete(reset_stats));
-    Router::new()
-        .merge(data)
-        .merge(login)
-        .merge(admin)
-        .fallback(not_found)
-        .with_state(app)
-}
-
-async fn not_found() -> Response {
-    ApiError::not_found().into_response()
-}
-
-async fn method_not_allowed(method: Method) -> Response {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        format!("HTTP Method '{method}' not allowed."),
-    )
-    .into_response()
-}
 
 async fn delay(app: &AppState) {
     let latency = app.faults.latency();
@@ -86,7 +24,11 @@ async fn delay(app: &AppState) {
     }
 }
 
-async fn token_guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn token_guard(
+    State(app): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     app.stats.count_token_request();
     delay(&app).await;
     next.run(request).await
@@ -96,7 +38,11 @@ async fn token_guard(State(app): State<Arc<AppState>>, request: Request, next: N
 /// JSON body is smaller still); nothing our clients send comes near.
 const MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
 
-async fn data_guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn data_guard(
+    State(app): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     // The body is read here to be logged, then handed on unchanged.
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
@@ -205,77 +151,6 @@ impl http_body::Body for FailingBody {
 
 fn dropped_connection() -> Response {
     Response::new(Body::new(FailingBody))
-}
-
-/// The fault settings as the admin endpoint answers them.
-fn faults_state(app: &AppState) -> Value {
-    let pending: Vec<String> = app.faults.pending().iter().map(Fault::name).collect();
-    json!({
-        "latencyMs": app.faults.latency().as_millis() as u64,
-        "pending": pending,
-    })
-}
-
-async fn show_faults(State(app): State<Arc<AppState>>) -> Response {
-    json_response(StatusCode::OK, &faults_state(&app))
-}
-
-/// `POST /__sandbox/faults` with any of
-/// `{"clear": true, "latencyMs": 200, "failNext": {"count": 2, "status": 503},
-///   "inject": {"count": 1, "fault": "drop_connection"}, "expireTokens": true}`,
-/// applied in that order.
-async fn set_faults(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
-    let request = rest::json_object(&body)?;
-    let count_of = |v: &Value| v.get("count").and_then(Value::as_u64).unwrap_or(1) as usize;
-    if request.get("clear").and_then(Value::as_bool) == Some(true) {
-        app.faults.clear();
-    }
-    if let Some(ms) = request.get("latencyMs").and_then(Value::as_u64) {
-        app.faults.set_latency(Duration::from_millis(ms));
-    }
-    if let Some(fail) = request.get("failNext") {
-        let status = fail
-            .get("status")
-            .and_then(Value::as_u64)
-            .filter(|s| (100..600).contains(s))
-            .ok_or_else(|| ApiError::bad_request("INVALID_FAULT", "failNext needs a status"))?;
-        app.faults.fail_next(count_of(fail), status as u16);
-    }
-    if let Some(inject) = request.get("inject") {
-        let fault: Fault = inject
-            .get("fault")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .parse()
-            .map_err(|e: String| ApiError::bad_request("INVALID_FAULT", e))?;
-        app.faults.inject_next(count_of(inject), fault);
-    }
-    if request.get("expireTokens").and_then(Value::as_bool) == Some(true) {
-        app.faults.expire_tokens();
-    }
-    Ok(json_response(StatusCode::OK, &faults_state(&app)))
-}
-
-async fn show_stats(State(app): State<Arc<AppState>>) -> Response {
-    let requests: Vec<Value> = app
-        .stats
-        .request_log()
-        .into_iter()
-        .map(|r| json!({"method": r.method, "path": r.path, "status": r.status}))
-        .collect();
-    json_response(
-        StatusCode::OK,
-        &json!({
-            "tokenRequests": app.stats.token_requests(),
-            "dataRequests": app.stats.data_requests(),
-            "requests": requests,
-        }),
-    )
-}
-
-async fn reset_stats(State(app): State<Arc<AppState>>) -> StatusCode {
-    app.stats.reset();
-    StatusCode::NO_CONTENT
 }
 
 #[cfg(test)]

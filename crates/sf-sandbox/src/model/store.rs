@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::ids::{canonical_id, make_id};
-use crate::schema::{FieldDef, FieldType, ObjectDef, Schema};
-use crate::seed::{SeedData, SeedError};
-use crate::values::{ValueError, coerce_for_write, now_datetime};
+use crate::model::ids::{canonical_id, make_id};
+use crate::model::schema::{FieldDef, FieldType, ObjectDef, Schema};
+use crate::model::seed::{SeedData, SeedError};
+use crate::model::values::{ValueError, coerce_for_write, now_datetime};
 
 /// A record: canonical field name → stored value (`Id` included).
 pub type Record = Map<String, Value>;

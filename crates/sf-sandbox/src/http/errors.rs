@@ -7,21 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::http::json::json_response;
+use crate::model::store::WriteError;
 use crate::soql::SoqlError;
-use crate::store::WriteError;
-
-/// The content type Salesforce answers JSON with.
-pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
-
-/// A JSON answer with Salesforce's content type.
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(JSON_CONTENT_TYPE),
-    );
-    response
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
