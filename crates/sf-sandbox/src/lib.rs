@@ -210,12 +210,7 @@ impl Sandbox {
 
     /// A valid access token without a token request (not counted).
     pub fn issue_token(&self) -> String {
-        let organization_id = self.app.store().organization_id.clone();
-        lock(&self.app.tokens).issue(
-            &organization_id,
-            self.app.token_lifetime,
-            self.app.faults.token_epoch(),
-        )
+        self.app.issue_token()
     }
 
     /// Every access token this sandbox has issued (by the token endpoint or

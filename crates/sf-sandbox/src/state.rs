@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::config::Credentials;
 use crate::faults::Faults;
 use crate::model::store::Store;
-use crate::resources::oauth::Tokens;
+use crate::model::tokens::Tokens;
 use crate::stats::Stats;
 
 /// The records of one query, kept so `nextRecordsUrl` can serve later batches.
@@ -40,5 +40,15 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     pub fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// A fresh access token for the integration user.
+    pub fn issue_token(&self) -> String {
+        let organization_id = self.store().organization_id.clone();
+        lock(&self.tokens).issue(
+            &organization_id,
+            self.token_lifetime,
+            self.faults.token_epoch(),
+        )
     }
 }

@@ -1,11 +1,13 @@
 //! The org as the sandbox holds it, with Salesforce's rules for it: the
 //! [`schema`] (objects and fields, as describe lists them), the [`store`] of
 //! records and the checks every write passes, field [`values`] (how each type is
-//! written, stored and compared), record [`ids`], the [`seed`] an org starts from.
+//! written, stored and compared), record [`ids`], the [`seed`] an org starts from, and the access [`tokens`]
+//! issued.
 //! No HTTP here: the resources shape what these answer into Salesforce's responses.
 
 pub mod ids;
 pub mod schema;
 pub mod seed;
 pub mod store;
+pub mod tokens;
 pub mod values;
