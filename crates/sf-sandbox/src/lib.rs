@@ -47,6 +47,7 @@ mod admin;
 mod config;
 mod faults;
 mod http;
+mod lock;
 mod model;
 mod resources;
 mod soql;
@@ -73,8 +74,9 @@ pub use model::store::WriteError;
 pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
 
+use lock::lock;
 use model::store::{Store, Writer};
-use state::{AppState, lock};
+use state::AppState;
 
 /// Why a sandbox could not start.
 #[derive(Debug, thiserror::Error)]

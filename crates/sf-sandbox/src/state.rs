@@ -1,9 +1,8 @@
 //! The state every handler shares: settings fixed at start, and the org, tokens
-//! and query cursors behind locks. Locks are held only for in-memory work, never
-//! across an await, so a plain `std::sync::Mutex` is enough.
+//! and query cursors behind locks (taken with [`crate::lock::lock`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jsonwebtoken::DecodingKey;
@@ -11,6 +10,7 @@ use serde_json::Value;
 
 use crate::config::Credentials;
 use crate::faults::Faults;
+use crate::lock::lock;
 use crate::model::store::Store;
 use crate::model::tokens::Tokens;
 use crate::stats::Stats;
@@ -30,11 +30,6 @@ pub struct AppState {
     pub cursors: Mutex<Cursors>,
     pub faults: Faults,
     pub stats: Stats,
-}
-
-/// A lock that a panicking test thread cannot leave unusable.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl AppState {

@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::faults::Fault;
 use crate::http::errors::ApiError;
-use crate::state::{AppState, lock};
+use crate::lock::lock;
+use crate::state::AppState;
 
 async fn delay(app: &AppState) {
     let latency = app.faults.latency();

@@ -13,9 +13,10 @@ use serde_json::{Map, Value, json};
 
 use crate::http::errors::ApiError;
 use crate::http::json::json_response;
+use crate::lock::lock;
 use crate::model::ids::make_id;
 use crate::soql::{bind_query, execute, parse_query};
-use crate::state::{AppState, lock};
+use crate::state::AppState;
 
 /// Numbers the query locators (`01g…`), which Salesforce makes look like ids.
 static NEXT_LOCATOR: AtomicU64 = AtomicU64::new(1);
