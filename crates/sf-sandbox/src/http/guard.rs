@@ -3,17 +3,15 @@
 //! next request" hits it whether or not the token is still good. Token requests
 //! are only counted and delayed.
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::faults::Fault;
+use crate::faults::dropped_connection;
 use crate::http::errors::ApiError;
 use crate::lock::lock;
 use crate::state::AppState;
@@ -62,20 +60,18 @@ pub async fn data_guard(
     );
     let request = Request::from_parts(parts, Body::from(body));
     delay(&app).await;
-    let fault = app.faults.take_next();
-    let response = match fault {
-        Some(Fault::DropConnection) => return dropped_connection(),
-        Some(Fault::Status(status)) => ApiError::for_status(status).into_response(),
-        Some(Fault::RequestLimitExceeded) => ApiError::for_status(403).into_response(),
-        _ => match check_request(&app, &request) {
+    let process = async {
+        match check_request(&app, &request) {
             Err(error) => error.into_response(),
             Ok(()) => next.run(request).await,
-        },
+        }
     };
-    let response = match fault {
-        Some(Fault::DropConnectionAfterProcessing) => return dropped_connection(),
-        Some(Fault::TruncatedJson) => truncated(response).await,
-        _ => response,
+    let answer = match app.faults.take_next() {
+        Some(fault) => fault.answer(process).await,
+        None => Some(process.await),
+    };
+    let Some(response) = answer else {
+        return dropped_connection();
     };
     app.stats.answered(entry, response.status().as_u16());
     response
@@ -112,46 +108,6 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let known = scheme.eq_ignore_ascii_case("Bearer") || scheme.eq_ignore_ascii_case("OAuth");
     known.then(|| token.trim()).filter(|t| !t.is_empty())
-}
-
-/// The answer's status and headers with only the first half of its body.
-async fn truncated(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let cut = if bytes.is_empty() {
-        // A 204 has nothing to cut; a lone brace is still not JSON.
-        Bytes::from_static(b"{")
-    } else {
-        bytes.slice(..bytes.len() / 2)
-    };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    if parts.status == StatusCode::NO_CONTENT {
-        parts.status = StatusCode::OK;
-    }
-    Response::from_parts(parts, Body::from(cut))
-}
-
-/// A body that fails before its first byte: hyper then closes the connection
-/// without sending anything, which the client sees as a dropped connection.
-struct FailingBody;
-
-impl http_body::Body for FailingBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
-        Poll::Ready(Some(Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "sandbox fault: connection dropped",
-        ))))
-    }
-}
-
-fn dropped_connection() -> Response {
-    Response::new(Body::new(FailingBody))
 }
 
 #[cfg(test)]
