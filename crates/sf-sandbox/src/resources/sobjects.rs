@@ -13,9 +13,9 @@ use serde_json::{Map, Value, json};
 
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
+use crate::model::field_paths::resolve_field_path;
+use crate::model::records::attributes;
 use crate::model::store::Writer;
-use crate::soql::eval::{attributes, resolve_field};
-use crate::soql::parser::FieldRef;
 use crate::state::AppState;
 
 /// `POST /services/data/vNN.N/sobjects/<Object>`
@@ -48,11 +48,7 @@ pub async fn read(
     match params.get("fields") {
         Some(list) => {
             for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                let field_ref = FieldRef {
-                    path: name.to_string(),
-                    position: 0,
-                };
-                let field = resolve_field(store.schema(), def, &field_ref)
+                let field = resolve_field_path(store.schema(), def, name)
                     .ok()
                     .filter(|f| f.hops.is_empty())
                     .ok_or_else(|| {

@@ -3,50 +3,21 @@
 //! to its canonical spelling) and every literal is checked against its field's
 //! type, so a query Salesforce would refuse is refused before any record is read.
 //! Then records are filtered, sorted, cut to OFFSET/LIMIT and shaped like the REST
-//! answer: `attributes` on each record, parent fields nested under the
-//! relationship name, `null` where the parent is missing.
+//! answer ([`crate::model::records`]).
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::SoqlError;
 use super::parser::{Condition, FieldRef, Literal, Query};
 use super::tokenizer::{CompareOp, LikePiece};
+use crate::model::field_paths::{ResolvedField, resolve_field_path};
 use crate::model::ids::canonical_id;
+use crate::model::records::{project, value_of};
 use crate::model::schema::{FieldType, ObjectDef, Schema};
 use crate::model::store::{Record, Store};
 use crate::model::values::compare;
-
-/// One step from a record to its parent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hop {
-    /// The reference field on the child (`AccountId`).
-    pub foreign_key: String,
-    /// The relationship's name in answers (`Account`).
-    pub relationship: String,
-}
-
-/// A field path resolved against the schema.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResolvedField {
-    pub hops: Vec<Hop>,
-    /// Canonical name of the field at the end of the path.
-    pub name: String,
-    pub kind: FieldType,
-    pub filterable: bool,
-}
-
-impl ResolvedField {
-    fn display(&self) -> String {
-        self.hops
-            .iter()
-            .map(|h| h.relationship.as_str())
-            .chain(std::iter::once(self.name.as_str()))
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum BoundCondition {
@@ -144,78 +115,14 @@ pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlErro
     })
 }
 
-/// Resolves `Account.Owner.Name` from `object` through each relationship.
-pub fn resolve_field(
+/// Resolves a SELECT, WHERE or ORDER BY field, placing a refusal at its position.
+fn resolve_field(
     schema: &Schema,
     object: &ObjectDef,
     field_ref: &FieldRef,
 ) -> Result<ResolvedField, SoqlError> {
-    let mut parts: Vec<&str> = field_ref.path.split('.').collect();
-    // `SELECT Contact.Name FROM Contact` names the queried object first.
-    if parts.len() > 1
-        && parts[0].eq_ignore_ascii_case(&object.name)
-        && object.relationship(parts[0]).is_none()
-    {
-        parts.remove(0);
-    }
-    let (last, relationships) = parts.split_last().expect("a path has a part");
-    let mut current = object;
-    let mut hops = Vec::new();
-    for (i, relationship) in relationships.iter().enumerate() {
-        let reference = current.relationship(relationship).ok_or_else(|| {
-            SoqlError::at(
-                "INVALID_FIELD",
-                format!(
-                    "Didn't understand relationship '{relationship}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."
-                ),
-                field_ref.position,
-            )
-        })?;
-        // A polymorphic relationship (Who: Contact or Lead) resolves the rest of the
-        // path on the first of its objects that has the next name.
-        let next = parts[i + 1];
-        let targets: Vec<&ObjectDef> = reference
-            .reference_to
-            .iter()
-            .filter_map(|name| schema.object(name))
-            .collect();
-        let parent = targets
-            .iter()
-            .find(|t| t.field(next).is_some() || t.relationship(next).is_some())
-            .or(targets.first())
-            .copied()
-            .ok_or_else(|| {
-                SoqlError::at(
-                    "INVALID_FIELD",
-                    format!("Didn't understand relationship '{relationship}' in field path."),
-                    field_ref.position,
-                )
-            })?;
-        hops.push(Hop {
-            foreign_key: reference.name.clone(),
-            relationship: reference
-                .relationship_name
-                .clone()
-                .unwrap_or_else(|| relationship.to_string()),
-        });
-        current = parent;
-    }
-    let field = current.field(last).ok_or_else(|| {
-        SoqlError::at(
-            "INVALID_FIELD",
-            format!(
-                "No such column '{last}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
-                current.name
-            ),
-            field_ref.position,
-        )
-    })?;
-    Ok(ResolvedField {
-        hops,
-        name: field.name.clone(),
-        kind: field.kind,
-        filterable: field.is_filterable(),
-    })
+    resolve_field_path(schema, object, &field_ref.path)
+        .map_err(|e| SoqlError::at("INVALID_FIELD", e.message, field_ref.position))
 }
 
 pub fn bind_condition(
@@ -342,25 +249,6 @@ fn bind_literal(
             position,
         )
     })
-}
-
-static NULL: Value = Value::Null;
-
-/// The value at the end of `field`'s path from `record`; null when a parent on
-/// the way is missing.
-fn value_of<'a>(store: &'a Store, record: &'a Record, field: &ResolvedField) -> &'a Value {
-    let mut current = record;
-    for hop in &field.hops {
-        let parent = current
-            .get(&hop.foreign_key)
-            .and_then(Value::as_str)
-            .and_then(|id| store.find(id));
-        match parent {
-            Some((_, parent)) => current = parent,
-            None => return &NULL,
-        }
-    }
-    current.get(&field.name).unwrap_or(&NULL)
 }
 
 /// Whether `record` satisfies `condition`.
@@ -496,73 +384,6 @@ pub fn execute(store: &Store, query: &BoundQuery, version: &str) -> Vec<Value> {
         .take(query.limit.unwrap_or(usize::MAX))
         .map(|r| project(store, object, r, &query.fields, version))
         .collect()
-}
-
-/// `{"type": "Contact", "url": "/services/data/v66.0/sobjects/Contact/003…"}`
-pub fn attributes(object: &str, record: &Record, version: &str) -> Value {
-    let id = record.get("Id").and_then(Value::as_str).unwrap_or_default();
-    serde_json::json!({
-        "type": object,
-        "url": format!("/services/data/{version}/sobjects/{object}/{id}"),
-    })
-}
-
-/// The record's `fields` as the REST API answers them.
-pub fn project(
-    store: &Store,
-    object: &ObjectDef,
-    record: &Record,
-    fields: &[ResolvedField],
-    version: &str,
-) -> Value {
-    let mut out = Map::new();
-    out.insert(
-        "attributes".into(),
-        attributes(&object.name, record, version),
-    );
-    for field in fields {
-        insert_field(&mut out, store, record, &field.hops, &field.name, version);
-    }
-    Value::Object(out)
-}
-
-fn insert_field(
-    out: &mut Map<String, Value>,
-    store: &Store,
-    record: &Record,
-    hops: &[Hop],
-    name: &str,
-    version: &str,
-) {
-    let Some((hop, rest)) = hops.split_first() else {
-        out.insert(
-            name.to_string(),
-            record.get(name).cloned().unwrap_or(Value::Null),
-        );
-        return;
-    };
-    let parent = record
-        .get(&hop.foreign_key)
-        .and_then(Value::as_str)
-        .and_then(|id| store.find(id));
-    match parent {
-        None => {
-            out.entry(hop.relationship.clone()).or_insert(Value::Null);
-        }
-        Some((parent_object, parent)) => {
-            let entry = out.entry(hop.relationship.clone()).or_insert_with(|| {
-                let mut nested = Map::new();
-                nested.insert(
-                    "attributes".into(),
-                    attributes(&parent_object.name, parent, version),
-                );
-                Value::Object(nested)
-            });
-            if let Value::Object(nested) = entry {
-                insert_field(nested, store, parent, rest, name, version);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

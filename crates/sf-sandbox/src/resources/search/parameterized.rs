@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::matching::{Scope, Term, record_matches};
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
-use crate::soql::eval::{ResolvedField, resolve_field};
-use crate::soql::parser::FieldRef;
-use crate::soql::{bind_condition, matches, parse_condition, project};
+use crate::model::field_paths::{ResolvedField, resolve_field_path};
+use crate::model::records::project;
+use crate::soql::{bind_condition, matches, parse_condition};
 use crate::state::AppState;
 
 /// Salesforce's ceiling, and the default, for `overallLimit`.
@@ -111,12 +111,8 @@ pub async fn parameterized_search(
         let fields = field_names
             .iter()
             .map(|f| {
-                let field_ref = FieldRef {
-                    path: f.trim().to_string(),
-                    position: 0,
-                };
-                resolve_field(schema, object, &field_ref)
-                    .map_err(|e| ApiError::bad_request(e.code, e.message))
+                resolve_field_path(schema, object, f.trim())
+                    .map_err(|e| ApiError::bad_request("INVALID_FIELD", e.message))
             })
             .collect::<Result<Vec<ResolvedField>, _>>()?;
         let condition = match spec.get("where").and_then(Value::as_str) {
