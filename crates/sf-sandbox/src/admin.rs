@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::error_codes::ErrorCode;
 use crate::faults::Fault;
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
@@ -51,7 +52,9 @@ pub async fn set_faults(
             .get("status")
             .and_then(Value::as_u64)
             .filter(|s| (100..600).contains(s))
-            .ok_or_else(|| ApiError::bad_request("INVALID_FAULT", "failNext needs a status"))?;
+            .ok_or_else(|| {
+                ApiError::bad_request(ErrorCode::InvalidFault, "failNext needs a status")
+            })?;
         app.faults.fail_next(count_of(fail), status as u16);
     }
     if let Some(inject) = request.get("inject") {
@@ -60,7 +63,7 @@ pub async fn set_faults(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .parse()
-            .map_err(|e: String| ApiError::bad_request("INVALID_FAULT", e))?;
+            .map_err(|e: String| ApiError::bad_request(ErrorCode::InvalidFault, e))?;
         app.faults.inject_next(count_of(inject), fault);
     }
     if request.get("expireTokens").and_then(Value::as_bool) == Some(true) {

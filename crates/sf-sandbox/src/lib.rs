@@ -45,6 +45,7 @@
 
 mod admin;
 mod config;
+mod error_codes;
 mod faults;
 mod http;
 mod lock;
@@ -66,6 +67,7 @@ pub use config::{
     DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, SandboxConfig,
     TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
 };
+pub use error_codes::ErrorCode;
 pub use faults::{Fault, Faults};
 pub use model::ids;
 pub use model::seed::{SeedData, SeedError};
@@ -201,7 +203,7 @@ impl Sandbox {
             Value::Object(map) => map,
             _ => {
                 return Err(WriteError::BadValue {
-                    code: "JSON_PARSER_ERROR",
+                    code: ErrorCode::JsonParserError,
                     message: "a record is a JSON object".into(),
                     field: String::new(),
                 });

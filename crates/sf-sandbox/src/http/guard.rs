@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::error_codes::ErrorCode;
 use crate::faults::dropped_connection;
 use crate::http::errors::ApiError;
 use crate::lock::lock;
@@ -47,7 +48,7 @@ pub async fn data_guard(
     let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "JSON_PARSER_ERROR",
+            ErrorCode::JsonParserError,
             "the request body is too large",
         )
         .into_response();

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::admin;
+use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::guard;
 use crate::resources::{chatter, oauth, query, search, sobjects};
@@ -80,7 +81,7 @@ async fn not_found() -> Response {
 async fn method_not_allowed(method: Method) -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        ErrorCode::MethodNotAllowed,
         format!("HTTP Method '{method}' not allowed."),
     )
     .into_response()

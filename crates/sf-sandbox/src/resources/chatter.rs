@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::json::json_object;
 use crate::http::json::json_response;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 const MAX_BODY_CHARS: usize = 10_000;
 
 fn invalid_input(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("INVALID_API_INPUT", message)
+    ApiError::bad_request(ErrorCode::InvalidApiInput, message)
 }
 
 /// A message body as stored (plain text) and as answered (segments).

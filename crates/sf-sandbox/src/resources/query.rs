@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::json::json_response;
 use crate::lock::lock;
@@ -28,8 +29,11 @@ pub async fn query(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(text) = params.get("q").filter(|q| !q.trim().is_empty()) else {
-        return ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
-            .into_response();
+        return ApiError::bad_request(
+            ErrorCode::MalformedQuery,
+            "A query string has to be specified",
+        )
+        .into_response();
     };
     let records = {
         let store = app.store();
@@ -52,8 +56,10 @@ pub async fn query_more(
     State(app): State<Arc<AppState>>,
     Path((version, locator)): Path<(String, String)>,
 ) -> Response {
-    let invalid =
-        || ApiError::bad_request("INVALID_QUERY_LOCATOR", "invalid query locator").into_response();
+    let invalid = || {
+        ApiError::bad_request(ErrorCode::InvalidQueryLocator, "invalid query locator")
+            .into_response()
+    };
     let Some((id, offset)) = locator.split_once('-') else {
         return invalid();
     };

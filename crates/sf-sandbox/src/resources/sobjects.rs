@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
 use crate::model::field_paths::resolve_field_path;
@@ -53,7 +54,7 @@ pub async fn read(
                     .filter(|f| f.hops.is_empty())
                     .ok_or_else(|| {
                         ApiError::bad_request(
-                            "INVALID_FIELD",
+                            ErrorCode::InvalidField,
                             format!("No such column '{name}' on entity '{}'", def.name),
                         )
                     })?;

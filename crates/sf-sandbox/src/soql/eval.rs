@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::SoqlError;
 use super::parser::{Condition, FieldRef, Literal, Query};
 use super::tokenizer::{CompareOp, LikePiece};
+use crate::error_codes::ErrorCode;
 use crate::model::field_paths::{ResolvedField, resolve_field_path};
 use crate::model::ids::canonical_id;
 use crate::model::records::{project, value_of};
@@ -62,7 +63,7 @@ pub struct BoundQuery {
 pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlError> {
     let object = schema.object(&query.object).ok_or_else(|| {
         SoqlError::at(
-            "INVALID_TYPE",
+            ErrorCode::InvalidType,
             format!(
                 "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
                 query.object
@@ -93,7 +94,7 @@ pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlErro
             let field = resolve_field(schema, object, &item.field)?;
             if !field.filterable {
                 return Err(SoqlError::at(
-                    "INVALID_FIELD",
+                    ErrorCode::InvalidField,
                     format!("field '{}' can not be sorted in a query call", field.name),
                     item.field.position,
                 ));
@@ -122,7 +123,7 @@ fn resolve_field(
     field_ref: &FieldRef,
 ) -> Result<ResolvedField, SoqlError> {
     resolve_field_path(schema, object, &field_ref.path)
-        .map_err(|e| SoqlError::at("INVALID_FIELD", e.message, field_ref.position))
+        .map_err(|e| SoqlError::at(ErrorCode::InvalidField, e.message, field_ref.position))
 }
 
 pub fn bind_condition(
@@ -142,7 +143,7 @@ pub fn bind_condition(
             Ok(field)
         } else {
             Err(SoqlError::at(
-                "INVALID_FIELD",
+                ErrorCode::InvalidField,
                 format!("field '{}' can not be filtered in a query call", field.name),
                 field_ref.position,
             ))
@@ -191,7 +192,7 @@ pub fn bind_condition(
             let field = filterable(field_ref)?;
             if !field.kind.is_text() && !field.kind.is_id() {
                 return Err(SoqlError::at(
-                    "INVALID_QUERY_FILTER_OPERATOR",
+                    ErrorCode::InvalidQueryFilterOperator,
                     format!(
                         "invalid operator on {} field: {}",
                         field.kind.soap_name(),
@@ -221,7 +222,7 @@ fn bind_literal(
         Literal::String(s) if kind.is_id() => {
             return canonical_id(s).map(Value::String).ok_or_else(|| {
                 SoqlError::at(
-                    "INVALID_QUERY_FILTER_OPERATOR",
+                    ErrorCode::InvalidQueryFilterOperator,
                     format!("invalid ID field: {s}"),
                     position,
                 )
@@ -239,7 +240,7 @@ fn bind_literal(
     bound.ok_or_else(|| {
         let quoted = kind.is_text() || kind.is_id();
         SoqlError::at(
-            "INVALID_QUERY_FILTER_OPERATOR",
+            ErrorCode::InvalidQueryFilterOperator,
             format!(
                 "value of filter criterion for field '{}' must be of type {} and should {}be enclosed in quotes",
                 field.display(),
@@ -638,14 +639,14 @@ mod tests {
         let s = store();
         let error = |q: &str| run(&s, q).unwrap_err();
         let e = error("SELECT Id FROM Nope");
-        assert_eq!(e.code, "INVALID_TYPE");
+        assert_eq!(e.code, ErrorCode::InvalidType);
         assert!(
             e.message
                 .starts_with("sObject type 'Nope' is not supported.")
         );
         assert_eq!(e.position, Some(15));
         let e = error("SELECT Id, Nope FROM Contact");
-        assert_eq!(e.code, "INVALID_FIELD");
+        assert_eq!(e.code, ErrorCode::InvalidField);
         assert!(
             e.message
                 .starts_with("No such column 'Nope' on entity 'Contact'.")
@@ -661,9 +662,9 @@ mod tests {
                 .starts_with("Didn't understand relationship 'Nope' in field path.")
         );
         let e = error("SELECT Id FROM Contact WHERE Nope = 'x'");
-        assert_eq!(e.code, "INVALID_FIELD");
+        assert_eq!(e.code, ErrorCode::InvalidField);
         let e = error("SELECT Id FROM Contact WHERE DoNotCall = 'true'");
-        assert_eq!(e.code, "INVALID_QUERY_FILTER_OPERATOR");
+        assert_eq!(e.code, ErrorCode::InvalidQueryFilterOperator);
         assert_eq!(
             e.message,
             "value of filter criterion for field 'DoNotCall' must be of type boolean and should not be enclosed in quotes"

@@ -304,6 +304,7 @@ fn number_or_date(chars: &[char], start: usize) -> Result<(TokenKind, usize), So
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error_codes::ErrorCode;
 
     fn kinds(text: &str) -> Vec<TokenKind> {
         tokenize(text)
@@ -410,7 +411,7 @@ mod tests {
     #[test]
     fn bad_strings_are_malformed_queries() {
         let unterminated = tokenize("x = 'abc").unwrap_err();
-        assert_eq!(unterminated.code, "MALFORMED_QUERY");
+        assert_eq!(unterminated.code, ErrorCode::MalformedQuery);
         assert_eq!(unterminated.position, Some(4));
         let bad_escape = tokenize(r"x = 'a\zb'").unwrap_err();
         assert_eq!(

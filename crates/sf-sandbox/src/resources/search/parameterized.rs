@@ -12,6 +12,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::matching::{Scope, Term, record_matches};
+use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
 use crate::model::field_paths::{ResolvedField, resolve_field_path};
@@ -34,7 +35,7 @@ fn limit_value(value: Option<&Value>, name: &str) -> Result<Option<usize>, ApiEr
         .map(|n| Some((n as usize).min(MAX_RESULTS)))
         .ok_or_else(|| {
             ApiError::bad_request(
-                "INVALID_SEARCH",
+                ErrorCode::InvalidSearch,
                 format!("invalid {name}: {}", value.unwrap_or(&Value::Null)),
             )
         })
@@ -60,7 +61,7 @@ pub async fn parameterized_search(
         Some(Value::String(q)) if !q.trim().is_empty() => q.clone(),
         _ => {
             return Err(ApiError::bad_request(
-                "MISSING_ARGUMENT",
+                ErrorCode::MissingArgument,
                 "The q parameter is required",
             ));
         }
@@ -68,14 +69,17 @@ pub async fn parameterized_search(
     let term = Term::new(&q);
     if term.lowered.chars().count() < 2 {
         return Err(ApiError::bad_request(
-            "INVALID_SEARCH",
+            ErrorCode::InvalidSearch,
             format!("search term must be longer than one character: {q}"),
         ));
     }
     let scope = match request.get("in").and_then(Value::as_str) {
         None => Scope::All,
         Some(text) => Scope::parse(text).ok_or_else(|| {
-            ApiError::bad_request("INVALID_SEARCH", format!("invalid search scope: {text}"))
+            ApiError::bad_request(
+                ErrorCode::InvalidSearch,
+                format!("invalid search scope: {text}"),
+            )
         })?,
     };
     let overall_limit =
@@ -101,7 +105,7 @@ pub async fn parameterized_search(
         let name = spec.get("name").and_then(Value::as_str).unwrap_or_default();
         let object = schema.object(name).ok_or_else(|| {
             ApiError::bad_request(
-                "INVALID_TYPE",
+                ErrorCode::InvalidType,
                 format!("sObject type '{name}' is not supported."),
             )
         })?;
@@ -112,7 +116,7 @@ pub async fn parameterized_search(
             .iter()
             .map(|f| {
                 resolve_field_path(schema, object, f.trim())
-                    .map_err(|e| ApiError::bad_request("INVALID_FIELD", e.message))
+                    .map_err(|e| ApiError::bad_request(ErrorCode::InvalidField, e.message))
             })
             .collect::<Result<Vec<ResolvedField>, _>>()?;
         let condition = match spec.get("where").and_then(Value::as_str) {
