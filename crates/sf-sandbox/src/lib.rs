@@ -33,6 +33,20 @@
 //! [`DEFAULT_TOKEN_LIFETIME`]; queries answer [`DEFAULT_BATCH_SIZE`] records per
 //! batch.
 //!
+//! The code is laid out like moto's stand-ins for AWS services, so that "where
+//! does rule X live" is answered by a file name:
+//!
+//! - `resources/`: one module per Salesforce resource (`oauth`, `query`,
+//!   `sobjects`, `search/`, `chatter`), reading requests and shaping answers;
+//! - `model/`: the org and Salesforce's rules for it (`schema`, `field_paths`,
+//!   `store`, `records`, `values`, `ids`, `tokens`, `seed`), with no HTTP in it;
+//! - `soql/`: the SOQL pipeline (tokenizer, parser, evaluator);
+//! - `http/`: `routes`, the `guard` every data request passes, Salesforce's error
+//!   answers (`errors`) and JSON bodies (`json`);
+//! - `error_codes` (every `errorCode` answered), `faults`, `stats`, and `admin`
+//!   (the sandbox's own `/__sandbox/` endpoints); `config` and `state` hold what a
+//!   sandbox is started with and what its handlers share.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sf_sandbox::SandboxError> {
 //! use sf_sandbox::{Sandbox, SandboxConfig};

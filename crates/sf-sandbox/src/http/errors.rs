@@ -1,7 +1,8 @@
 //! Salesforce's error answers: an HTTP status and a JSON array of
 //! `{"message", "errorCode"}` objects (`fields` too for record errors), with
 //! Salesforce's content type. Every handler answers its refusals through
-//! [`ApiError`] so that clients see one shape everywhere.
+//! [`ApiError`] so that clients see one shape everywhere; the codes themselves are
+//! listed in [`crate::error_codes`].
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -3,10 +3,10 @@
 //! with comparisons, `LIKE`, `IN`, `AND`/`OR`/`NOT` and parentheses, `ORDER BY`,
 //! `LIMIT` and `OFFSET`. The text goes through the [`tokenizer`] (literals and
 //! Salesforce's string escapes), the [`parser`] (recursive descent into a
-//! [`parser::Query`]) and [`eval`] (names checked against the schema, then
-//! records filtered, sorted and shaped as the REST API answers them). Errors carry
-//! Salesforce's `errorCode` and a message in Salesforce's form, with the query
-//! line and a caret under the offending token.
+//! [`parser::Query`]) and [`eval`] (names resolved against the schema by
+//! [`crate::model::field_paths`], then records filtered and sorted, and shaped by
+//! [`crate::model::records`]). Errors carry Salesforce's `errorCode` and a message
+//! in Salesforce's form, with the query line and a caret under the offending token.
 
 use crate::error_codes::ErrorCode;
 
