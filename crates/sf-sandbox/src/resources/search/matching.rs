@@ -32,7 +32,8 @@ impl Scope {
 
 /// The search term, reduced to what matching needs.
 pub struct Term {
-    pub lowered: String,
+    /// Read by each search resource to refuse a term that is too short.
+    pub(super) lowered: String,
     digits: String,
 }
 
