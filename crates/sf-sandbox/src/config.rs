@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::seed::SeedData;
+use crate::model::seed::SeedData;
 
 /// The connected app's consumer key the sandbox accepts by default.
 pub const DEFAULT_CLIENT_ID: &str = "sandbox-consumer-key";

@@ -2,13 +2,24 @@
 //! queue of faults that the next data requests (not token requests) take one
 //! each, and expiring every token at once. Tests use these to prove that a
 //! client retries what it may retry, never repeats a write, and fails clearly
-//! in time. [`Faults`] is a cheap handle shared with the server.
+//! in time. [`Faults`] is a cheap handle shared with the server; what each
+//! [`Fault`] does to the request it hits ([`Fault::answer`]) is here too, and the
+//! HTTP guard only hands it the request.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::http::errors::ApiError;
+use crate::lock::lock;
 
 /// What happens to one data request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +60,62 @@ impl Fault {
             Fault::Status(_) | Fault::RequestLimitExceeded | Fault::DropConnection
         )
     }
+
+    /// The answer to the data request this fault hits. `process` handles the
+    /// request and is awaited only when the fault does not preempt it; `None`
+    /// means the connection is dropped without an answer.
+    pub(crate) async fn answer(self, process: impl Future<Output = Response>) -> Option<Response> {
+        match self {
+            Fault::Status(status) => Some(ApiError::for_status(status).into_response()),
+            Fault::RequestLimitExceeded => Some(ApiError::for_status(403).into_response()),
+            Fault::DropConnection => None,
+            Fault::TruncatedJson => Some(truncated(process.await).await),
+            Fault::DropConnectionAfterProcessing => {
+                process.await;
+                None
+            }
+        }
+    }
+}
+
+/// The answer's status and headers with only the first half of its body.
+async fn truncated(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let cut = if bytes.is_empty() {
+        // A 204 has nothing to cut; a lone brace is still not JSON.
+        Bytes::from_static(b"{")
+    } else {
+        bytes.slice(..bytes.len() / 2)
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if parts.status == StatusCode::NO_CONTENT {
+        parts.status = StatusCode::OK;
+    }
+    Response::from_parts(parts, Body::from(cut))
+}
+
+/// A body that fails before its first byte: hyper then closes the connection
+/// without sending anything, which the client sees as a dropped connection.
+struct FailingBody;
+
+impl http_body::Body for FailingBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "sandbox fault: connection dropped",
+        ))))
+    }
+}
+
+pub(crate) fn dropped_connection() -> Response {
+    Response::new(Body::new(FailingBody))
 }
 
 impl FromStr for Fault {
@@ -86,7 +153,7 @@ pub struct Faults {
 
 impl Faults {
     fn state(&self) -> MutexGuard<'_, FaultState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state)
     }
 
     /// Delays every request (token and data) by `latency` before answering it.
@@ -163,6 +230,30 @@ mod tests {
         }
         assert!("status:99".parse::<Fault>().is_err());
         assert!("nope".parse::<Fault>().is_err());
+    }
+
+    #[tokio::test]
+    async fn only_faults_that_do_not_preempt_process_the_request() {
+        for fault in [
+            Fault::Status(503),
+            Fault::RequestLimitExceeded,
+            Fault::TruncatedJson,
+            Fault::DropConnection,
+            Fault::DropConnectionAfterProcessing,
+        ] {
+            let mut processed = false;
+            let process = async {
+                processed = true;
+                StatusCode::CREATED.into_response()
+            };
+            let answer = fault.answer(process).await;
+            assert_eq!(processed, !fault.preempts(), "{fault:?}");
+            let dropped = matches!(
+                fault,
+                Fault::DropConnection | Fault::DropConnectionAfterProcessing
+            );
+            assert_eq!(answer.is_none(), dropped, "{fault:?}");
+        }
     }
 
     #[test]

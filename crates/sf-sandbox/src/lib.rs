@@ -33,6 +33,20 @@
 //! [`DEFAULT_TOKEN_LIFETIME`]; queries answer [`DEFAULT_BATCH_SIZE`] records per
 //! batch.
 //!
+//! The code is laid out like moto's stand-ins for AWS services, so that "where
+//! does rule X live" is answered by a file name:
+//!
+//! - `resources/`: one module per Salesforce resource (`oauth`, `query`,
+//!   `sobjects`, `search/`, `chatter`), reading requests and shaping answers;
+//! - `model/`: the org and Salesforce's rules for it (`schema`, `field_paths`,
+//!   `store`, `records`, `values`, `ids`, `tokens`, `seed`), with no HTTP in it;
+//! - `soql/`: the SOQL pipeline (tokenizer, parser, evaluator);
+//! - `http/`: `routes`, the `guard` every data request passes, Salesforce's error
+//!   answers (`errors`) and JSON bodies (`json`);
+//! - `error_codes` (every `errorCode` answered), `faults`, `stats`, and `admin`
+//!   (the sandbox's own `/__sandbox/` endpoints); `config` and `state` hold what a
+//!   sandbox is started with and what its handlers share.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sf_sandbox::SandboxError> {
 //! use sf_sandbox::{Sandbox, SandboxConfig};
@@ -43,22 +57,17 @@
 //! # Ok(()) }
 //! ```
 
-mod api_error;
-mod chatter;
+mod admin;
 mod config;
+mod error_codes;
 mod faults;
-pub mod ids;
-mod oauth;
-mod rest;
-mod routes;
-mod schema;
-mod search;
-mod seed;
+mod http;
+mod lock;
+mod model;
+mod resources;
 mod soql;
 mod state;
 mod stats;
-mod store;
-mod values;
 
 use std::sync::{Arc, Mutex};
 
@@ -72,15 +81,18 @@ pub use config::{
     DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, SandboxConfig,
     TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
 };
+pub use error_codes::ErrorCode;
 pub use faults::{Fault, Faults};
-pub use seed::{SeedData, SeedError};
+pub use model::ids;
+pub use model::seed::{SeedData, SeedError};
+pub use model::store::WriteError;
 /// The SOQL tokenizer, for clients' tests: what Salesforce would read a statement as.
 pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
-pub use store::WriteError;
 
-use state::{AppState, lock};
-use store::{Store, Writer};
+use lock::lock;
+use model::store::{Store, Writer};
+use state::AppState;
 
 /// Why a sandbox could not start.
 #[derive(Debug, thiserror::Error)]
@@ -141,7 +153,7 @@ impl Sandbox {
             stats: Stats::default(),
         });
         let (shutdown, stop) = oneshot::channel::<()>();
-        let router = routes::router(app.clone());
+        let router = http::routes::router(app.clone());
         let server = tokio::spawn(async move {
             let serving = axum::serve(listener, router).with_graceful_shutdown(async {
                 let _ = stop.await;
@@ -205,7 +217,7 @@ impl Sandbox {
             Value::Object(map) => map,
             _ => {
                 return Err(WriteError::BadValue {
-                    code: "JSON_PARSER_ERROR",
+                    code: ErrorCode::JsonParserError,
                     message: "a record is a JSON object".into(),
                     field: String::new(),
                 });
@@ -216,12 +228,7 @@ impl Sandbox {
 
     /// A valid access token without a token request (not counted).
     pub fn issue_token(&self) -> String {
-        let organization_id = self.app.store().organization_id.clone();
-        lock(&self.app.tokens).issue(
-            &organization_id,
-            self.app.token_lifetime,
-            self.app.faults.token_epoch(),
-        )
+        self.app.issue_token()
     }
 
     /// Every access token this sandbox has issued (by the token endpoint or

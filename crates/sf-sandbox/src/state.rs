@@ -1,9 +1,8 @@
 //! The state every handler shares: settings fixed at start, and the org, tokens
-//! and query cursors behind locks. Locks are held only for in-memory work, never
-//! across an await, so a plain `std::sync::Mutex` is enough.
+//! and query cursors behind locks (taken with [`crate::lock::lock`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jsonwebtoken::DecodingKey;
@@ -11,9 +10,10 @@ use serde_json::Value;
 
 use crate::config::Credentials;
 use crate::faults::Faults;
-use crate::oauth::Tokens;
+use crate::lock::lock;
+use crate::model::store::Store;
+use crate::model::tokens::Tokens;
 use crate::stats::Stats;
-use crate::store::Store;
 
 /// The records of one query, kept so `nextRecordsUrl` can serve later batches.
 pub type Cursors = HashMap<String, Arc<Vec<Value>>>;
@@ -32,13 +32,18 @@ pub struct AppState {
     pub stats: Stats,
 }
 
-/// A lock that a panicking test thread cannot leave unusable.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl AppState {
     pub fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// A fresh access token for the integration user.
+    pub fn issue_token(&self) -> String {
+        let organization_id = self.store().organization_id.clone();
+        lock(&self.tokens).issue(
+            &organization_id,
+            self.token_lifetime,
+            self.faults.token_epoch(),
+        )
     }
 }

@@ -3,7 +3,9 @@
 //! assert things like "the create was sent exactly once" or "one login served
 //! ten invocations". [`Stats`] is a cheap handle shared with the server.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::lock::lock;
 
 /// One data request as the sandbox saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +37,7 @@ pub struct Stats {
 
 impl Stats {
     fn state(&self) -> MutexGuard<'_, StatsState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state)
     }
 
     /// Requests to `/services/oauth2/token`, successful or not.

@@ -3,50 +3,22 @@
 //! to its canonical spelling) and every literal is checked against its field's
 //! type, so a query Salesforce would refuse is refused before any record is read.
 //! Then records are filtered, sorted, cut to OFFSET/LIMIT and shaped like the REST
-//! answer: `attributes` on each record, parent fields nested under the
-//! relationship name, `null` where the parent is missing.
+//! answer ([`crate::model::records`]).
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::SoqlError;
 use super::parser::{Condition, FieldRef, Literal, Query};
 use super::tokenizer::{CompareOp, LikePiece};
-use crate::ids::canonical_id;
-use crate::schema::{FieldType, ObjectDef, Schema};
-use crate::store::{Record, Store};
-use crate::values::compare;
-
-/// One step from a record to its parent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hop {
-    /// The reference field on the child (`AccountId`).
-    pub foreign_key: String,
-    /// The relationship's name in answers (`Account`).
-    pub relationship: String,
-}
-
-/// A field path resolved against the schema.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResolvedField {
-    pub hops: Vec<Hop>,
-    /// Canonical name of the field at the end of the path.
-    pub name: String,
-    pub kind: FieldType,
-    pub filterable: bool,
-}
-
-impl ResolvedField {
-    fn display(&self) -> String {
-        self.hops
-            .iter()
-            .map(|h| h.relationship.as_str())
-            .chain(std::iter::once(self.name.as_str()))
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-}
+use crate::error_codes::ErrorCode;
+use crate::model::field_paths::{ResolvedField, resolve_field_path};
+use crate::model::ids::canonical_id;
+use crate::model::records::{project, value_of};
+use crate::model::schema::{FieldType, ObjectDef, Schema};
+use crate::model::store::{Record, Store};
+use crate::model::values::compare;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum BoundCondition {
@@ -91,7 +63,7 @@ pub struct BoundQuery {
 pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlError> {
     let object = schema.object(&query.object).ok_or_else(|| {
         SoqlError::at(
-            "INVALID_TYPE",
+            ErrorCode::InvalidType,
             format!(
                 "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
                 query.object
@@ -122,7 +94,7 @@ pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlErro
             let field = resolve_field(schema, object, &item.field)?;
             if !field.filterable {
                 return Err(SoqlError::at(
-                    "INVALID_FIELD",
+                    ErrorCode::InvalidField,
                     format!("field '{}' can not be sorted in a query call", field.name),
                     item.field.position,
                 ));
@@ -144,78 +116,14 @@ pub fn bind_query(schema: &Schema, query: &Query) -> Result<BoundQuery, SoqlErro
     })
 }
 
-/// Resolves `Account.Owner.Name` from `object` through each relationship.
-pub fn resolve_field(
+/// Resolves a SELECT, WHERE or ORDER BY field, placing a refusal at its position.
+fn resolve_field(
     schema: &Schema,
     object: &ObjectDef,
     field_ref: &FieldRef,
 ) -> Result<ResolvedField, SoqlError> {
-    let mut parts: Vec<&str> = field_ref.path.split('.').collect();
-    // `SELECT Contact.Name FROM Contact` names the queried object first.
-    if parts.len() > 1
-        && parts[0].eq_ignore_ascii_case(&object.name)
-        && object.relationship(parts[0]).is_none()
-    {
-        parts.remove(0);
-    }
-    let (last, relationships) = parts.split_last().expect("a path has a part");
-    let mut current = object;
-    let mut hops = Vec::new();
-    for (i, relationship) in relationships.iter().enumerate() {
-        let reference = current.relationship(relationship).ok_or_else(|| {
-            SoqlError::at(
-                "INVALID_FIELD",
-                format!(
-                    "Didn't understand relationship '{relationship}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."
-                ),
-                field_ref.position,
-            )
-        })?;
-        // A polymorphic relationship (Who: Contact or Lead) resolves the rest of the
-        // path on the first of its objects that has the next name.
-        let next = parts[i + 1];
-        let targets: Vec<&ObjectDef> = reference
-            .reference_to
-            .iter()
-            .filter_map(|name| schema.object(name))
-            .collect();
-        let parent = targets
-            .iter()
-            .find(|t| t.field(next).is_some() || t.relationship(next).is_some())
-            .or(targets.first())
-            .copied()
-            .ok_or_else(|| {
-                SoqlError::at(
-                    "INVALID_FIELD",
-                    format!("Didn't understand relationship '{relationship}' in field path."),
-                    field_ref.position,
-                )
-            })?;
-        hops.push(Hop {
-            foreign_key: reference.name.clone(),
-            relationship: reference
-                .relationship_name
-                .clone()
-                .unwrap_or_else(|| relationship.to_string()),
-        });
-        current = parent;
-    }
-    let field = current.field(last).ok_or_else(|| {
-        SoqlError::at(
-            "INVALID_FIELD",
-            format!(
-                "No such column '{last}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
-                current.name
-            ),
-            field_ref.position,
-        )
-    })?;
-    Ok(ResolvedField {
-        hops,
-        name: field.name.clone(),
-        kind: field.kind,
-        filterable: field.is_filterable(),
-    })
+    resolve_field_path(schema, object, &field_ref.path)
+        .map_err(|e| SoqlError::at(ErrorCode::InvalidField, e.message, field_ref.position))
 }
 
 pub fn bind_condition(
@@ -235,7 +143,7 @@ pub fn bind_condition(
             Ok(field)
         } else {
             Err(SoqlError::at(
-                "INVALID_FIELD",
+                ErrorCode::InvalidField,
                 format!("field '{}' can not be filtered in a query call", field.name),
                 field_ref.position,
             ))
@@ -284,7 +192,7 @@ pub fn bind_condition(
             let field = filterable(field_ref)?;
             if !field.kind.is_text() && !field.kind.is_id() {
                 return Err(SoqlError::at(
-                    "INVALID_QUERY_FILTER_OPERATOR",
+                    ErrorCode::InvalidQueryFilterOperator,
                     format!(
                         "invalid operator on {} field: {}",
                         field.kind.soap_name(),
@@ -314,7 +222,7 @@ fn bind_literal(
         Literal::String(s) if kind.is_id() => {
             return canonical_id(s).map(Value::String).ok_or_else(|| {
                 SoqlError::at(
-                    "INVALID_QUERY_FILTER_OPERATOR",
+                    ErrorCode::InvalidQueryFilterOperator,
                     format!("invalid ID field: {s}"),
                     position,
                 )
@@ -332,7 +240,7 @@ fn bind_literal(
     bound.ok_or_else(|| {
         let quoted = kind.is_text() || kind.is_id();
         SoqlError::at(
-            "INVALID_QUERY_FILTER_OPERATOR",
+            ErrorCode::InvalidQueryFilterOperator,
             format!(
                 "value of filter criterion for field '{}' must be of type {} and should {}be enclosed in quotes",
                 field.display(),
@@ -342,25 +250,6 @@ fn bind_literal(
             position,
         )
     })
-}
-
-static NULL: Value = Value::Null;
-
-/// The value at the end of `field`'s path from `record`; null when a parent on
-/// the way is missing.
-fn value_of<'a>(store: &'a Store, record: &'a Record, field: &ResolvedField) -> &'a Value {
-    let mut current = record;
-    for hop in &field.hops {
-        let parent = current
-            .get(&hop.foreign_key)
-            .and_then(Value::as_str)
-            .and_then(|id| store.find(id));
-        match parent {
-            Some((_, parent)) => current = parent,
-            None => return &NULL,
-        }
-    }
-    current.get(&field.name).unwrap_or(&NULL)
 }
 
 /// Whether `record` satisfies `condition`.
@@ -498,80 +387,13 @@ pub fn execute(store: &Store, query: &BoundQuery, version: &str) -> Vec<Value> {
         .collect()
 }
 
-/// `{"type": "Contact", "url": "/services/data/v66.0/sobjects/Contact/003…"}`
-pub fn attributes(object: &str, record: &Record, version: &str) -> Value {
-    let id = record.get("Id").and_then(Value::as_str).unwrap_or_default();
-    serde_json::json!({
-        "type": object,
-        "url": format!("/services/data/{version}/sobjects/{object}/{id}"),
-    })
-}
-
-/// The record's `fields` as the REST API answers them.
-pub fn project(
-    store: &Store,
-    object: &ObjectDef,
-    record: &Record,
-    fields: &[ResolvedField],
-    version: &str,
-) -> Value {
-    let mut out = Map::new();
-    out.insert(
-        "attributes".into(),
-        attributes(&object.name, record, version),
-    );
-    for field in fields {
-        insert_field(&mut out, store, record, &field.hops, &field.name, version);
-    }
-    Value::Object(out)
-}
-
-fn insert_field(
-    out: &mut Map<String, Value>,
-    store: &Store,
-    record: &Record,
-    hops: &[Hop],
-    name: &str,
-    version: &str,
-) {
-    let Some((hop, rest)) = hops.split_first() else {
-        out.insert(
-            name.to_string(),
-            record.get(name).cloned().unwrap_or(Value::Null),
-        );
-        return;
-    };
-    let parent = record
-        .get(&hop.foreign_key)
-        .and_then(Value::as_str)
-        .and_then(|id| store.find(id));
-    match parent {
-        None => {
-            out.entry(hop.relationship.clone()).or_insert(Value::Null);
-        }
-        Some((parent_object, parent)) => {
-            let entry = out.entry(hop.relationship.clone()).or_insert_with(|| {
-                let mut nested = Map::new();
-                nested.insert(
-                    "attributes".into(),
-                    attributes(&parent_object.name, parent, version),
-                );
-                Value::Object(nested)
-            });
-            if let Value::Object(nested) = entry {
-                insert_field(nested, store, parent, rest, name, version);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::parser::parse_query;
     use super::super::tokenizer::{TokenKind, tokenize};
     use super::*;
-    use crate::seed::SeedData;
-    use crate::store::Writer;
+    use crate::model::seed::SeedData;
+    use crate::model::store::Writer;
     use serde_json::json;
 
     fn store() -> Store {
@@ -817,14 +639,14 @@ mod tests {
         let s = store();
         let error = |q: &str| run(&s, q).unwrap_err();
         let e = error("SELECT Id FROM Nope");
-        assert_eq!(e.code, "INVALID_TYPE");
+        assert_eq!(e.code, ErrorCode::InvalidType);
         assert!(
             e.message
                 .starts_with("sObject type 'Nope' is not supported.")
         );
         assert_eq!(e.position, Some(15));
         let e = error("SELECT Id, Nope FROM Contact");
-        assert_eq!(e.code, "INVALID_FIELD");
+        assert_eq!(e.code, ErrorCode::InvalidField);
         assert!(
             e.message
                 .starts_with("No such column 'Nope' on entity 'Contact'.")
@@ -840,9 +662,9 @@ mod tests {
                 .starts_with("Didn't understand relationship 'Nope' in field path.")
         );
         let e = error("SELECT Id FROM Contact WHERE Nope = 'x'");
-        assert_eq!(e.code, "INVALID_FIELD");
+        assert_eq!(e.code, ErrorCode::InvalidField);
         let e = error("SELECT Id FROM Contact WHERE DoNotCall = 'true'");
-        assert_eq!(e.code, "INVALID_QUERY_FILTER_OPERATOR");
+        assert_eq!(e.code, ErrorCode::InvalidQueryFilterOperator);
         assert_eq!(
             e.message,
             "value of filter criterion for field 'DoNotCall' must be of type boolean and should not be enclosed in quotes"

@@ -3,16 +3,18 @@
 //! with comparisons, `LIKE`, `IN`, `AND`/`OR`/`NOT` and parentheses, `ORDER BY`,
 //! `LIMIT` and `OFFSET`. The text goes through the [`tokenizer`] (literals and
 //! Salesforce's string escapes), the [`parser`] (recursive descent into a
-//! [`parser::Query`]) and [`eval`] (names checked against the schema, then
-//! records filtered, sorted and shaped as the REST API answers them). Errors carry
-//! Salesforce's `errorCode` and a message in Salesforce's form, with the query
-//! line and a caret under the offending token.
+//! [`parser::Query`]) and [`eval`] (names resolved against the schema by
+//! [`crate::model::field_paths`], then records filtered and sorted, and shaped by
+//! [`crate::model::records`]). Errors carry Salesforce's `errorCode` and a message
+//! in Salesforce's form, with the query line and a caret under the offending token.
+
+use crate::error_codes::ErrorCode;
 
 pub mod eval;
 pub mod parser;
 pub mod tokenizer;
 
-pub use eval::{bind_condition, bind_query, execute, matches, project};
+pub use eval::{bind_condition, bind_query, execute, matches};
 pub use parser::{parse_condition, parse_query};
 
 /// A query Salesforce would refuse.
@@ -20,7 +22,7 @@ pub use parser::{parse_condition, parse_query};
 pub struct SoqlError {
     /// `MALFORMED_QUERY`, `INVALID_FIELD`, `INVALID_TYPE` or
     /// `INVALID_QUERY_FILTER_OPERATOR`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// Character offset of the offending token in the query text.
     pub position: Option<usize>,
@@ -29,13 +31,13 @@ pub struct SoqlError {
 impl SoqlError {
     pub fn malformed(message: impl Into<String>, position: usize) -> SoqlError {
         SoqlError {
-            code: "MALFORMED_QUERY",
+            code: ErrorCode::MalformedQuery,
             message: message.into(),
             position: Some(position),
         }
     }
 
-    pub fn at(code: &'static str, message: impl Into<String>, position: usize) -> SoqlError {
+    pub fn at(code: ErrorCode, message: impl Into<String>, position: usize) -> SoqlError {
         SoqlError {
             code,
             message: message.into(),
@@ -67,12 +69,12 @@ mod tests {
 
     #[test]
     fn errors_render_with_the_line_and_a_caret() {
-        let error = SoqlError::at("INVALID_FIELD", "No such column 'Foo'", 7);
+        let error = SoqlError::at(ErrorCode::InvalidField, "No such column 'Foo'", 7);
         assert_eq!(
             error.render("SELECT Foo FROM Contact"),
             "\nSELECT Foo FROM Contact\n       ^\nERROR at Row:1:Column:8\nNo such column 'Foo'"
         );
-        let second_line = SoqlError::at("MALFORMED_QUERY", "unexpected token: 'x'", 20);
+        let second_line = SoqlError::at(ErrorCode::MalformedQuery, "unexpected token: 'x'", 20);
         assert_eq!(
             second_line.render("SELECT Id\nFROM Case x"),
             "\nFROM Case x\n          ^\nERROR at Row:2:Column:11\nunexpected token: 'x'"

@@ -349,6 +349,7 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error_codes::ErrorCode;
 
     fn field(path: &str, position: usize) -> FieldRef {
         FieldRef {
@@ -487,7 +488,7 @@ mod tests {
         ];
         for (text, message, position) in cases {
             let error = parse_query(text).unwrap_err();
-            assert_eq!(error.code, "MALFORMED_QUERY", "{text}");
+            assert_eq!(error.code, ErrorCode::MalformedQuery, "{text}");
             assert_eq!(error.message, message, "{text}");
             assert_eq!(error.position, Some(position), "{text}");
         }

@@ -267,7 +267,7 @@ fn number_or_date(chars: &[char], start: usize) -> Result<(TokenKind, usize), So
         && digits_at(start + 8, 2);
     if is_date {
         let date: String = chars[start..start + 10].iter().collect();
-        if crate::values::normalize_date(&date).is_none() {
+        if crate::model::values::normalize_date(&date).is_none() {
             return Err(SoqlError::malformed(format!("invalid date: {date}"), start));
         }
         if chars.get(start + 10) != Some(&'T') {
@@ -280,7 +280,7 @@ fn number_or_date(chars: &[char], start: usize) -> Result<(TokenKind, usize), So
             end += 1;
         }
         let text: String = chars[start..end].iter().collect();
-        return match crate::values::normalize_datetime(&text) {
+        return match crate::model::values::normalize_datetime(&text) {
             Some(normalized) => Ok((TokenKind::DateTime(normalized), end)),
             None => Err(SoqlError::malformed(
                 format!("invalid dateTime: {text}"),
@@ -304,6 +304,7 @@ fn number_or_date(chars: &[char], start: usize) -> Result<(TokenKind, usize), So
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error_codes::ErrorCode;
 
     fn kinds(text: &str) -> Vec<TokenKind> {
         tokenize(text)
@@ -410,7 +411,7 @@ mod tests {
     #[test]
     fn bad_strings_are_malformed_queries() {
         let unterminated = tokenize("x = 'abc").unwrap_err();
-        assert_eq!(unterminated.code, "MALFORMED_QUERY");
+        assert_eq!(unterminated.code, ErrorCode::MalformedQuery);
         assert_eq!(unterminated.position, Some(4));
         let bad_escape = tokenize(r"x = 'a\zb'").unwrap_err();
         assert_eq!(

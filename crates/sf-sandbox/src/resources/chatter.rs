@@ -13,17 +13,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::api_error::{ApiError, json_response};
-use crate::rest::json_object;
+use crate::error_codes::ErrorCode;
+use crate::http::errors::ApiError;
+use crate::http::json::json_object;
+use crate::http::json::json_response;
+use crate::model::store::{Store, Writer};
+use crate::model::values::now_chatter_datetime;
 use crate::state::AppState;
-use crate::store::{Store, Writer};
-use crate::values::now_chatter_datetime;
 
 /// Connect's limit on a post or comment body.
 const MAX_BODY_CHARS: usize = 10_000;
 
 fn invalid_input(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("INVALID_API_INPUT", message)
+    ApiError::bad_request(ErrorCode::InvalidApiInput, message)
 }
 
 /// A message body as stored (plain text) and as answered (segments).

@@ -13,8 +13,8 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::ids::canonical_id;
-use crate::schema::{FieldDef, FieldType};
+use crate::model::ids::canonical_id;
+use crate::model::schema::{FieldDef, FieldType};
 
 /// How Salesforce writes a dateTime in REST answers.
 const SF_DATETIME: &[BorrowedFormatItem<'_>] =

@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::ids::{canonical_id, make_id};
-use crate::schema::{FieldDef, FieldType, ObjectDef, Schema};
-use crate::seed::{SeedData, SeedError};
-use crate::values::{ValueError, coerce_for_write, now_datetime};
+use crate::error_codes::ErrorCode;
+use crate::model::ids::{canonical_id, make_id};
+use crate::model::schema::{FieldDef, FieldType, ObjectDef, Schema};
+use crate::model::seed::{SeedData, SeedError};
+use crate::model::values::{ValueError, coerce_for_write, now_datetime};
 
 /// A record: canonical field name → stored value (`Id` included).
 pub type Record = Map<String, Value>;
@@ -35,7 +36,7 @@ pub enum WriteError {
     RequiredMissing(Vec<String>),
     #[error("{message}")]
     BadValue {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         field: String,
     },
@@ -43,13 +44,13 @@ pub enum WriteError {
 
 impl WriteError {
     /// Salesforce's `errorCode` for this refusal.
-    pub fn error_code(&self) -> &'static str {
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            WriteError::UnknownObject(_) | WriteError::NotFound => "NOT_FOUND",
-            WriteError::UnknownField { .. } => "INVALID_FIELD",
-            WriteError::NotUpdateable(_) => "INVALID_FIELD_FOR_INSERT_UPDATE",
-            WriteError::RequiredMissing(_) => "REQUIRED_FIELD_MISSING",
-            WriteError::BadValue { code, .. } => code,
+            WriteError::UnknownObject(_) | WriteError::NotFound => ErrorCode::NotFound,
+            WriteError::UnknownField { .. } => ErrorCode::InvalidField,
+            WriteError::NotUpdateable(_) => ErrorCode::InvalidFieldForInsertUpdate,
+            WriteError::RequiredMissing(_) => ErrorCode::RequiredFieldMissing,
+            WriteError::BadValue { code, .. } => *code,
         }
     }
 
@@ -204,7 +205,7 @@ impl Store {
         };
         if !id.starts_with(&def.key_prefix) || self.find(&id).is_some() {
             return Err(WriteError::BadValue {
-                code: "DUPLICATE_VALUE",
+                code: ErrorCode::DuplicateValue,
                 message: format!("duplicate or misplaced id: {id}"),
                 field: "Id".into(),
             });
@@ -328,14 +329,14 @@ impl Store {
             .any(|r| Some(r.as_str()) == target);
         if !allowed {
             return Err(WriteError::BadValue {
-                code: "FIELD_INTEGRITY_EXCEPTION",
+                code: ErrorCode::FieldIntegrityException,
                 message: format!("{}: id value of incorrect type: {id}", field.name),
                 field: field.name.clone(),
             });
         }
         if self.find(id).is_none() {
             return Err(WriteError::BadValue {
-                code: "INVALID_CROSS_REFERENCE_KEY",
+                code: ErrorCode::InvalidCrossReferenceKey,
                 message: "invalid cross reference id".into(),
                 field: field.name.clone(),
             });
@@ -379,8 +380,8 @@ impl Store {
 
 fn value_error(field: &FieldDef, error: ValueError) -> WriteError {
     let (code, message) = match error {
-        ValueError::Parse(m) => ("JSON_PARSER_ERROR", m),
-        ValueError::MalformedId(m) => ("MALFORMED_ID", m),
+        ValueError::Parse(m) => (ErrorCode::JsonParserError, m),
+        ValueError::MalformedId(m) => (ErrorCode::MalformedId, m),
     };
     WriteError::BadValue {
         code,
@@ -526,39 +527,39 @@ mod tests {
         };
         assert_eq!(
             refuse("Contact", json!({"LastName": "X", "Nope": 1})),
-            "INVALID_FIELD"
+            ErrorCode::InvalidField
         );
         assert_eq!(
             refuse("Contact", json!({"FirstName": "X"})),
-            "REQUIRED_FIELD_MISSING"
+            ErrorCode::RequiredFieldMissing
         );
         assert_eq!(
             refuse("Contact", json!({"LastName": "X", "Name": "Y"})),
-            "INVALID_FIELD_FOR_INSERT_UPDATE"
+            ErrorCode::InvalidFieldForInsertUpdate
         );
         assert_eq!(
             refuse("Contact", json!({"LastName": "X", "AccountId": "bad"})),
-            "MALFORMED_ID"
+            ErrorCode::MalformedId
         );
         assert_eq!(
             refuse(
                 "Contact",
                 json!({"LastName": "X", "AccountId": "003A0000006Vm9rIAC"})
             ),
-            "FIELD_INTEGRITY_EXCEPTION"
+            ErrorCode::FieldIntegrityException
         );
         assert_eq!(
             refuse(
                 "Contact",
                 json!({"LastName": "X", "AccountId": "001A0000006Vm9rIAC"})
             ),
-            "INVALID_CROSS_REFERENCE_KEY"
+            ErrorCode::InvalidCrossReferenceKey
         );
         assert_eq!(
             refuse("Contact", json!({"LastName": "X", "DoNotCall": "maybe"})),
-            "JSON_PARSER_ERROR"
+            ErrorCode::JsonParserError
         );
-        assert_eq!(refuse("Nope", json!({})), "NOT_FOUND");
+        assert_eq!(refuse("Nope", json!({})), ErrorCode::NotFound);
     }
 
     #[test]

@@ -20,9 +20,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::schema::ObjectDef;
+use crate::model::schema::ObjectDef;
 
-const SAMPLE_ORG: &str = include_str!("../data/sample-org.json");
+const SAMPLE_ORG: &str = include_str!("../../data/sample-org.json");
 
 /// Why a seed file cannot be used.
 #[derive(Debug, thiserror::Error)]

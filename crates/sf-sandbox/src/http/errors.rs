@@ -1,48 +1,38 @@
 //! Salesforce's error answers: an HTTP status and a JSON array of
 //! `{"message", "errorCode"}` objects (`fields` too for record errors), with
 //! Salesforce's content type. Every handler answers its refusals through
-//! [`ApiError`] so that clients see one shape everywhere.
+//! [`ApiError`] so that clients see one shape everywhere; the codes themselves are
+//! listed in [`crate::error_codes`].
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::error_codes::ErrorCode;
+use crate::http::json::json_response;
+use crate::model::store::WriteError;
 use crate::soql::SoqlError;
-use crate::store::WriteError;
-
-/// The content type Salesforce answers JSON with.
-pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
-
-/// A JSON answer with Salesforce's content type.
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(JSON_CONTENT_TYPE),
-    );
-    response
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// Present (possibly empty) for record errors, as Salesforce sends it.
     pub fields: Option<Vec<String>>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            code: code.to_string(),
+            code,
             message: message.into(),
             fields: None,
         }
     }
 
-    pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
@@ -50,7 +40,7 @@ impl ApiError {
     pub fn not_found() -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             "The requested resource does not exist",
         )
     }
@@ -58,14 +48,14 @@ impl ApiError {
     pub fn invalid_session() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "INVALID_SESSION_ID",
+            ErrorCode::InvalidSessionId,
             "Session expired or invalid",
         )
     }
 
     /// A request body that is not the JSON expected.
     pub fn json_parser(message: impl Into<String>) -> ApiError {
-        ApiError::bad_request("JSON_PARSER_ERROR", message)
+        ApiError::bad_request(ErrorCode::JsonParserError, message)
     }
 
     /// Salesforce's error body for a bare status (the status fault).
@@ -75,25 +65,25 @@ impl ApiError {
             401 => ApiError::invalid_session(),
             403 => ApiError::new(
                 status,
-                "REQUEST_LIMIT_EXCEEDED",
+                ErrorCode::RequestLimitExceeded,
                 "TotalRequests Limit exceeded.",
             ),
             404 => ApiError::not_found(),
             503 => ApiError::new(
                 status,
-                "SERVER_UNAVAILABLE",
+                ErrorCode::ServerUnavailable,
                 "Server temporarily unavailable. Please try again later.",
             ),
             _ => ApiError::new(
                 status,
-                "UNKNOWN_EXCEPTION",
+                ErrorCode::UnknownException,
                 "An unexpected error occurred. Please include this ErrorId if you contact support: 1471502718-35830 (-1098711133)",
             ),
         }
     }
 
     pub fn body(&self) -> Value {
-        let mut error = json!({"message": self.message, "errorCode": self.code});
+        let mut error = json!({"message": self.message, "errorCode": self.code.as_str()});
         if let Some(fields) = &self.fields {
             error["fields"] = json!(fields);
         }

@@ -1,14 +1,13 @@
 //! The OAuth 2.0 token endpoint, `POST /services/oauth2/token`, with Salesforce's
 //! three server-to-server grants (username-password, client credentials, JWT
-//! bearer) and Salesforce's error answers for each way they fail; and the access
-//! tokens it issues, checked on every data request. Grant parameters are read from
+//! bearer) and Salesforce's error answers for each way they fail. The tokens it
+//! issues are kept in [`crate::model::tokens`]. Grant parameters are read from
 //! the form-encoded body only: the contract forbids secrets in URLs, and a client
 //! that puts them there should fail here rather than in production logs.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
@@ -18,8 +17,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Validation};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api_error::json_response;
-use crate::state::{AppState, lock};
+use crate::http::json::json_response;
+use crate::state::AppState;
 
 /// The JWT audiences Salesforce accepts; the sandbox's own URL is accepted too,
 /// since a client pointed at the sandbox uses it as its login URL.
@@ -27,64 +26,6 @@ const LOGIN_AUDIENCES: &[&str] = &[
     "https://login.salesforce.com",
     "https://test.salesforce.com",
 ];
-
-const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-struct Issued {
-    expires: Instant,
-    epoch: u64,
-}
-
-/// The access tokens issued so far.
-#[derive(Default)]
-pub struct Tokens {
-    issued: HashMap<String, Issued>,
-}
-
-impl Tokens {
-    /// A new token, valid for `lifetime` or until the fault epoch moves on.
-    pub fn issue(&mut self, organization_id: &str, lifetime: Duration, epoch: u64) -> String {
-        // Salesforce tokens are the org id's first 15 characters, '!', then an
-        // opaque part; clients sometimes log the prefix, never the rest.
-        let token = format!("{}!AR{}", &organization_id[..15], random_text(96));
-        self.issued.insert(
-            token.clone(),
-            Issued {
-                expires: Instant::now() + lifetime,
-                epoch,
-            },
-        );
-        token
-    }
-
-    /// Every token issued so far, expired ones included.
-    pub fn all(&self) -> Vec<String> {
-        self.issued.keys().cloned().collect()
-    }
-
-    pub fn is_valid(&self, token: &str, epoch: u64) -> bool {
-        self.issued
-            .get(token)
-            .is_some_and(|t| t.epoch == epoch && Instant::now() < t.expires)
-    }
-}
-
-/// Unpredictable text: std's hasher is seeded randomly per `RandomState`, which is
-/// plenty for a sandbox and needs no extra dependency.
-fn random_text(length: usize) -> String {
-    let mut text = String::with_capacity(length);
-    let mut counter = 0u64;
-    while text.len() < length {
-        let mut bits = RandomState::new().hash_one(counter);
-        counter += 1;
-        for _ in 0..10 {
-            text.push(ALPHABET[(bits % 62) as usize] as char);
-            bits /= 62;
-        }
-    }
-    text.truncate(length);
-    text
-}
 
 /// A token endpoint refusal: HTTP 400 `{"error", "error_description"}`.
 fn refuse(error: &str, description: &str) -> Response {
@@ -197,11 +138,7 @@ fn issue_token_response(app: &AppState) -> Response {
             store.integration_user_id.clone(),
         )
     };
-    let token = lock(&app.tokens).issue(
-        &organization_id,
-        app.token_lifetime,
-        app.faults.token_epoch(),
-    );
+    let token = app.issue_token();
     let issued_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -247,20 +184,6 @@ fn signature(id: &str, issued_at: &str, client_secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_expire_with_time_and_with_the_epoch() {
-        let mut tokens = Tokens::default();
-        let org = "00D8V0000000001UAA";
-        let live = tokens.issue(org, Duration::from_secs(60), 0);
-        let dead = tokens.issue(org, Duration::ZERO, 0);
-        assert!(live.starts_with("00D8V0000000001!AR"));
-        assert!(tokens.is_valid(&live, 0));
-        assert!(!tokens.is_valid(&dead, 0));
-        assert!(!tokens.is_valid(&live, 1));
-        assert!(!tokens.is_valid("00D8V0000000001!ARnope", 0));
-        assert_ne!(live, dead);
-    }
 
     #[test]
     fn signature_is_standard_base64_of_a_sha256_mac() {

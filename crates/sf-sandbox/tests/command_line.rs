@@ -1,0 +1,152 @@
+//! The `sf-sandbox` binary's command line: every flag that scripts, the README and
+//! other crates' tests may pass is accepted and takes effect, `--help` names them
+//! all, and a mistake exits 2 without serving.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_sf-sandbox");
+
+const FLAGS: &[&str] = &[
+    "--port",
+    "--data",
+    "--client-id",
+    "--client-secret",
+    "--username",
+    "--password",
+    "--security-token",
+    "--jwt-public-key",
+    "--token-lifetime",
+    "--batch-size",
+];
+
+/// A running binary, stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary with `args` and answers it with the URL it printed first.
+fn serve(args: &[&str]) -> (Running, String) {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut url = String::new();
+    BufReader::new(stdout).read_line(&mut url).unwrap();
+    (running, url.trim().to_string())
+}
+
+#[tokio::test]
+async fn every_flag_is_accepted_and_takes_effect() {
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let data = format!("{manifest}/data/sample-org.json");
+    let key = format!("{manifest}/tests/fixtures/test-only-jwt-public-key.pem");
+    let (_running, url) = serve(&[
+        "--port",
+        "0",
+        "--data",
+        &data,
+        "--client-id",
+        "cli-key",
+        "--client-secret",
+        "cli-secret",
+        "--username",
+        "cli@sandbox.example",
+        "--password",
+        "cli-password",
+        "--security-token",
+        "CLITOKEN",
+        "--jwt-public-key",
+        &key,
+        "--token-lifetime",
+        "60",
+        "--batch-size",
+        "1",
+    ]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let client = Client::new();
+    let token: Value = client
+        .post(format!("{url}/services/oauth2/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "cli-key"),
+            ("client_secret", "cli-secret"),
+            ("username", "cli@sandbox.example"),
+            ("password", "cli-passwordCLITOKEN"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access_token = token["access_token"].as_str().unwrap();
+    let answer: Value = client
+        .get(format!("{url}/services/data/v66.0/query"))
+        .query(&[("q", "SELECT Id FROM Contact")])
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // --batch-size 1: one record per batch, the rest behind nextRecordsUrl.
+    assert_eq!(answer["records"].as_array().unwrap().len(), 1);
+    assert_eq!(answer["done"], false);
+}
+
+#[tokio::test]
+async fn default_credentials_need_no_flags() {
+    let (_running, url) = serve(&["--port", "0"]);
+    let response = Client::new()
+        .post(format!("{url}/services/oauth2/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", sf_sandbox::DEFAULT_CLIENT_ID),
+            ("client_secret", sf_sandbox::DEFAULT_CLIENT_SECRET),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[test]
+fn help_names_every_flag_and_the_admin_endpoints() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in FLAGS {
+        assert!(help.contains(flag), "--help does not mention {flag}");
+    }
+    assert!(help.contains("/__sandbox/faults"));
+    assert!(help.contains("/__sandbox/stats"));
+}
+
+#[test]
+fn mistakes_exit_2_without_serving() {
+    for args in [
+        &["--bogus", "1"][..],
+        &["--port"],
+        &["--port", "70000"],
+        &["--batch-size", "many"],
+        &["--data", "/nonexistent/seed.json"],
+        &["--jwt-public-key", "/nonexistent/key.pem"],
+    ] {
+        let output = Command::new(BINARY).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
