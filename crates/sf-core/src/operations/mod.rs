@@ -1,8 +1,12 @@
 //! The eleven operations a contact flow can call, one function each.
 //!
 //! Every operation reads and checks all of its parameters before it sends anything to
-//! Salesforce, so a bad value costs no request and changes nothing. Each file holds one
-//! operation (or a pair that differ only in how many records they answer with).
+//! Salesforce, so a bad value costs no request and changes nothing. Each operation file
+//! holds one operation (or a pair that differ only in how many records they answer
+//! with) and imports only what the operations share, each in a module named for it:
+//! `selection` (how many records an answer holds), `soql_query` (running SOQL over
+//! its batches), `parameterized_search` and `record_body` (a create's or update's
+//! fields).
 
 mod chatter;
 mod create;
@@ -12,6 +16,14 @@ mod phone_lookup;
 mod query;
 mod search;
 mod update;
+
+// What the operations share, each named for what it does.
+mod parameterized_search;
+mod record_body;
+mod selection;
+mod soql_query;
+
+pub use selection::Selection;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -101,17 +113,18 @@ impl Operation {
     pub async fn run(self, call: &Invocation<'_>) -> Result<Value> {
         let named = call.parameters.operation(self.served())?;
         match self {
-            Operation::Lookup => lookup::run(call, named == "lookup_all").await,
+            Operation::Lookup if named == "lookup_all" => lookup::run(call, Selection::All).await,
+            Operation::Lookup => lookup::run(call, Selection::First).await,
             Operation::Create => create::run(call).await,
             Operation::Update => update::run(call).await,
             Operation::PhoneLookup => phone_lookup::run(call).await,
             Operation::Delete => delete::run(call).await,
-            Operation::Query => query::run(call, query::Answer::All).await,
-            Operation::QueryOne => query::run(call, query::Answer::One).await,
+            Operation::Query => query::run(call, Selection::All).await,
+            Operation::QueryOne => query::run(call, Selection::ExactlyOne).await,
             Operation::CreateChatterPost => chatter::post(call).await,
             Operation::CreateChatterComment => chatter::comment(call).await,
-            Operation::Search => search::run(call, search::Answer::All).await,
-            Operation::SearchOne => search::run(call, search::Answer::One).await,
+            Operation::Search => search::run(call, Selection::All).await,
+            Operation::SearchOne => search::run(call, Selection::ExactlyOne).await,
         }
     }
 }
