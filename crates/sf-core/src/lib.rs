@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod credentials;
 pub mod deadline;
