@@ -12,6 +12,7 @@
 //! [`logging`].
 
 pub mod answer;
+pub mod api_name;
 pub mod auth;
 pub mod catalog;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod operations;
 pub mod parameters;
 pub mod phone;
 pub mod relative_date;
+pub mod replacements;
 pub mod salesforce;
 pub mod shared_token;
 pub mod soql;

@@ -6,14 +6,14 @@ use serde_json::Value;
 
 use super::{Invocation, created_id, record_body};
 use crate::answer;
+use crate::api_name;
 use crate::error::Result;
 use crate::parameters::{OBJECT, OBJECT_EXPECTED};
 use crate::salesforce::ApiRequest;
-use crate::soql;
 
 pub async fn run(call: &Invocation<'_>) -> Result<Value> {
     let object = call.parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = soql::identifier(OBJECT, &object)?;
+    let object = api_name::identifier(OBJECT, &object)?;
     let fields = record_body::fields(call, &[OBJECT])?;
     let request = ApiRequest::write(
         "create",

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::Invocation;
 use super::selection::Selection;
 use super::soql_query::{self, check_uri_length, longest};
+use crate::api_name;
 use crate::error::Result;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::soql;
@@ -13,9 +14,9 @@ use crate::soql;
 pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     let parameters = call.parameters;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = soql::identifier(OBJECT, &object)?;
+    let object = api_name::identifier(OBJECT, &object)?;
     let fields_text = parameters.required(FIELDS, FIELDS_EXPECTED)?;
-    let fields = soql::field_list(FIELDS, &fields_text)?;
+    let fields = api_name::field_list(FIELDS, &fields_text)?;
     let values = parameters.others(&[OBJECT, FIELDS])?;
     let conditions = values
         .iter()

@@ -4,10 +4,10 @@
 use serde_json::{Map, Value};
 
 use super::Invocation;
+use crate::api_name;
 use crate::error::{Error, Result};
 use crate::parameters::Scalar;
 use crate::relative_date;
-use crate::soql;
 
 /// The record body of a create or update: every parameter but `excluded`, each named by
 /// a field API name. Text values may be relative dates (`2d|date`); numbers and
@@ -17,7 +17,7 @@ pub fn fields(call: &Invocation<'_>, excluded: &[&str]) -> Result<Map<String, Va
         .others(excluded)?
         .into_iter()
         .map(|(name, value)| {
-            if name.contains('.') || !soql::is_identifier(name) {
+            if name.contains('.') || !api_name::is_identifier(name) {
                 return Err(Error::invalid(
                     name,
                     "a parameter named for a field API name of the record, such as Subject or Custom__c",

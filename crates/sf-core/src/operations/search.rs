@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::Invocation;
 use super::parameterized_search;
 use super::selection::Selection;
+use crate::api_name;
 use crate::error::{Error, Result};
 use crate::masking::shown_value;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
@@ -21,9 +22,9 @@ const MAX_OVERALL_LIMIT: u64 = 2000;
 pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     let parameters = call.parameters;
     let q = parameters.required(Q, "the text to search for")?;
-    let fields = soql::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
+    let fields = api_name::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let mut sobject = json!({"name": soql::identifier(OBJECT, &object)?});
+    let mut sobject = json!({"name": api_name::identifier(OBJECT, &object)?});
     if let Some(condition) = parameters.optional(WHERE)? {
         sobject["where"] = Value::String(soql::enclosed_condition(WHERE, &condition)?.to_owned());
     }
