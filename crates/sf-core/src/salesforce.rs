@@ -22,7 +22,7 @@ use crate::auth::{Token, TokenCache, request_token, transport_error};
 use crate::config::{Config, CredentialsSource};
 use crate::credentials::{Credentials, CredentialsReader};
 use crate::deadline::Deadline;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SalesforceError};
 use crate::masking::mask_phone_numbers;
 use crate::shared_token::{Next, SharedTokenStore};
 
@@ -363,14 +363,6 @@ impl Salesforce {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct SalesforceError {
-    #[serde(rename = "errorCode", default)]
-    error_code: String,
-    #[serde(default)]
-    message: String,
-}
-
 /// A 2xx answer's JSON, or the error Salesforce's body describes.
 fn interpret(status: u16, body: &[u8]) -> Result<ApiResponse> {
     if (200..300).contains(&status) {
@@ -399,19 +391,7 @@ fn interpret(status: u16, body: &[u8]) -> Result<ApiResponse> {
             "HTTP {status} without Salesforce's error details"
         )));
     }
-    Err(Error::Salesforce {
-        status,
-        code: errors
-            .iter()
-            .map(|error| error.error_code.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        message: errors
-            .iter()
-            .map(|error| error.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-    })
+    Err(Error::Salesforce { status, errors })
 }
 
 #[cfg(test)]
@@ -446,8 +426,10 @@ mod tests {
             error,
             Error::Salesforce {
                 status: 400,
-                code: "MALFORMED_QUERY".into(),
-                message: "unexpected token: FROM".into()
+                errors: vec![SalesforceError::new(
+                    "MALFORMED_QUERY",
+                    "unexpected token: FROM"
+                )]
             }
         );
         let two = interpret(
@@ -459,6 +441,14 @@ mod tests {
             two.to_string(),
             "Salesforce error (HTTP 400): REQUIRED_FIELD_MISSING, INVALID_FIELD: a; b"
         );
+        let Error::Salesforce { errors, .. } = &two else {
+            panic!("{two:?}");
+        };
+        assert_eq!(errors[0].fields, ["Subject"]);
+        assert_eq!(errors[1].error_code, "INVALID_FIELD");
+        let null_fields =
+            interpret(400, br#"[{"errorCode":"X","message":"m","fields":null}]"#).unwrap_err();
+        assert_eq!(null_fields.to_string(), "Salesforce error (HTTP 400): X: m");
         let single = interpret(404, br#"{"errorCode":"NOT_FOUND","message":"gone"}"#).unwrap_err();
         assert!(single.to_string().contains("NOT_FOUND: gone"));
     }
