@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::deadline::{Deadline, WARM_UP_BUDGET};
 use crate::error::{Error, Result};
+use crate::invocation_context::InvocationContext;
 use crate::logging;
 use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
@@ -57,7 +58,7 @@ impl Function {
                 let call = Invocation {
                     salesforce: &self.salesforce,
                     parameters: &parameters,
-                    deadline,
+                    context: InvocationContext::new(deadline),
                     now,
                 };
                 // Boxed: the operations' nested futures are too deep to lay out inline.

@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod deadline;
 pub mod error;
 pub mod function;
+pub mod invocation_context;
 pub mod logging;
 pub mod masking;
 pub mod operations;

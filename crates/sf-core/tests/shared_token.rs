@@ -12,6 +12,7 @@ use futures_util::future::join_all;
 use serde_json::json;
 use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::{CONNECT_BUDGET, Deadline};
+use sf_core::invocation_context::InvocationContext;
 use sf_core::salesforce::ApiRequest;
 use sf_core::shared_token::{LEASE, SharedTokenStore};
 use sf_core::{Config, Salesforce};
@@ -49,7 +50,10 @@ fn container(sandbox: &Sandbox, store: Option<&ParameterStore>) -> Salesforce {
 async fn query(salesforce: &Salesforce) {
     let request = ApiRequest::read("query", "/query").with_query("q", "SELECT Id FROM Account");
     let answer = salesforce
-        .send(&request, Deadline::after(CONNECT_BUDGET))
+        .send(
+            &request,
+            &InvocationContext::new(Deadline::after(CONNECT_BUDGET)),
+        )
         .await
         .unwrap();
     assert_eq!(answer.status, 200);

@@ -30,8 +30,8 @@ use time::OffsetDateTime;
 
 use crate::answer::ResponseFormat;
 use crate::catalog::Entry;
-use crate::deadline::Deadline;
 use crate::error::{Error, Result};
+use crate::invocation_context::InvocationContext;
 use crate::masking::shown_value;
 use crate::parameters::Parameters;
 use crate::salesforce::{ApiRequest, Salesforce};
@@ -107,7 +107,8 @@ impl Operation {
 pub struct Invocation<'a> {
     pub salesforce: &'a Salesforce,
     pub parameters: &'a Parameters,
-    pub deadline: Deadline,
+    /// The deadline, and what happened on the way to Salesforce.
+    pub context: InvocationContext,
     /// The moment of the invocation, for relative dates.
     pub now: OffsetDateTime,
 }
@@ -118,7 +119,7 @@ impl Invocation<'_> {
     }
 
     async fn send(&self, request: &ApiRequest) -> Result<Value> {
-        Ok(self.salesforce.send(request, self.deadline).await?.body)
+        Ok(self.salesforce.send(request, &self.context).await?.body)
     }
 }
 
