@@ -125,6 +125,7 @@ impl Entry {
     pub fn action(&self, parameters: &Parameters) -> Result<Action> {
         let served: Vec<&str> = self.served().collect();
         let named = parameters.operation(&served)?;
+        // `operation` answers one of `served`, so the default is never reached.
         let index = served.iter().position(|name| *name == named).unwrap_or(0);
         Ok(self.serves[index].1)
     }
@@ -165,14 +166,16 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    /// The workspace's `infra/functions.json`.
-    fn committed_path() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/functions.json")
+    /// `path` from the workspace root.
+    fn in_workspace(path: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(path)
     }
 
     #[test]
     fn infra_functions_json_is_the_catalogue() {
-        let path = committed_path();
+        let path = in_workspace("infra/functions.json");
         let generated = to_json();
         if std::env::var_os("UPDATE_FUNCTIONS_JSON").is_some_and(|value| value == "1") {
             std::fs::write(&path, &generated).unwrap();
@@ -204,11 +207,8 @@ mod tests {
                 entry.event,
                 format!("events/{}.json", entry.default_operation())
             );
-            let event = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../..")
-                .join(entry.event);
             assert!(
-                event.is_file(),
+                in_workspace(entry.event).is_file(),
                 "{} has no event {}",
                 entry.name,
                 entry.event

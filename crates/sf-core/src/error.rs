@@ -73,7 +73,7 @@ pub enum Error {
 }
 
 /// One entry of the error array Salesforce answers a failed call with.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct SalesforceError {
     /// Such as `MALFORMED_QUERY` or `INVALID_SESSION_ID`.
     #[serde(rename = "errorCode", default)]

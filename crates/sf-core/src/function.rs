@@ -1,5 +1,5 @@
 //! The Lambda side: one handler for every operation, and [`serve`], which a binary's
-//! `main` calls to become one of the eleven functions.
+//! `main` calls to become one of the functions of [`crate::catalog`].
 //!
 //! State is built once per container, before the first event: the configuration, the
 //! HTTP client, the credentials and a first token (so that the first caller does not

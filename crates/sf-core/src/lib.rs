@@ -5,8 +5,12 @@
 //! The main types: [`Config`] (the environment), [`credentials::CredentialsReader`]
 //! (SSM Parameter Store or inline JSON), [`Salesforce`] (the REST client with its token
 //! cache, see [`auth`], which [`shared_token`] shares between containers),
-//! [`Operation`] (the eleven operations, one module each under `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
-//! live in their own modules: [`soql`] (identifiers, escaping, conditions, replacements),
+//! [`invocation_context::InvocationContext`] (an invocation's deadline and what
+//! happened in it), [`Operation`] (one module each under `operations`, with the modules
+//! they share), [`catalog`] (the table of functions: names, served `sf_operation`s,
+//! events), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules live
+//! in their own modules: [`api_name`] (object and field names), [`soql`] (escaping,
+//! conditions, SOQL replacements), [`replacements`] (the template scanner behind them),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
 //! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and
 //! [`logging`].

@@ -3,8 +3,10 @@
 //! from the credentials' cached `AuthToken`, from the containers' shared store when one
 //! is configured ([`crate::shared_token`]), or from a login.
 //!
-//! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance and turns
-//! Salesforce's error arrays into [`Error::Salesforce`]. Two recoveries are built in:
+//! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance, within the
+//! deadline of an [`InvocationContext`] where it records what happened (calls, retries,
+//! logins, time waited), and turns Salesforce's error arrays into [`Error::Salesforce`].
+//! Two recoveries are built in:
 //! - a 401 (an expired or revoked session) fetches one new token and retries once, for
 //!   every request: Salesforce refused it before doing anything;
 //! - a 5xx or a dropped connection repeats a *read* a few times with a short backoff,
@@ -380,11 +382,13 @@ impl Salesforce {
             Ok((status, api_usage, response.bytes().await?))
         };
         let exchange: std::result::Result<_, reqwest::Error> = exchange.await;
-        context.record(|facts| facts.salesforce_wait += started.elapsed());
-        let (status, api_usage, body) = exchange?;
-        if api_usage.is_some() {
-            context.record(|facts| facts.api_usage = api_usage);
-        }
+        context.record(|facts| {
+            facts.salesforce_wait += started.elapsed();
+            if let Ok((_, Some(usage), _)) = &exchange {
+                facts.api_usage = Some(*usage);
+            }
+        });
+        let (status, _, body) = exchange?;
         tracing::debug!(
             status,
             bytes = body.len(),

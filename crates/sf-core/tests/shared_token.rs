@@ -173,3 +173,19 @@ async fn an_ssm_outage_never_stops_a_login() {
     query(&unreachable).await;
     assert_eq!(sandbox.stats().token_requests(), 2);
 }
+
+#[tokio::test]
+async fn a_token_from_the_store_is_counted_as_shared_not_as_a_login() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let store = ParameterStore::start().await;
+    query(&container(&sandbox, Some(&store))).await;
+    let late = container(&sandbox, Some(&store));
+    let context = InvocationContext::new(Deadline::after(CONNECT_BUDGET));
+    let request = ApiRequest::read("query", "/query").with_query("q", "SELECT Id FROM Account");
+    late.send(&request, &context).await.unwrap();
+    let facts = context.facts();
+    assert_eq!(facts.shared_tokens_used, 1);
+    assert_eq!(facts.logins, 0);
+    assert_eq!(facts.salesforce_calls, 1);
+    assert_eq!(sandbox.stats().token_requests(), 1);
+}

@@ -1,4 +1,5 @@
-//! The eleven operations a contact flow can call, one function each.
+//! The operations a contact flow can call, one Lambda function each (see
+//! [`crate::catalog`]).
 //!
 //! Every operation reads and checks all of its parameters before it sends anything to
 //! Salesforce, so a bad value costs no request and changes nothing. Each operation file
