@@ -1,4 +1,4 @@
-//! `make bench`: what the eleven functions cost, measured through the Lambda Runtime API
+//! `make bench`: what each function costs, measured through the Lambda Runtime API
 //! on this machine, written to BENCHMARKS.md.
 //!
 //! Every function runs as its release binary (`SF_E2E_PROFILE=release`) against the
@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{FUNCTIONS, FunctionProcess, ParameterStore, RuntimeApi, binary_path, demo_event};
+use sf_e2e::{FunctionProcess, ParameterStore, RuntimeApi, binary_path, demo_event, functions};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_USERNAME, RequestRecord, Sandbox, SandboxConfig,
     TEST_JWT_PRIVATE_KEY_PEM,
@@ -430,7 +430,7 @@ async fn run() {
     // BENCH_FUNCTIONS=sf-lookup,sf-query measures only those (to compare builds).
     let only = std::env::var("BENCH_FUNCTIONS").ok();
     let mut rows = Vec::new();
-    for (name, operation) in FUNCTIONS {
+    for (name, operation) in functions() {
         if only
             .as_deref()
             .is_some_and(|only| !only.split(',').any(|wanted| wanted.trim() == name))

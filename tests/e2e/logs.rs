@@ -5,7 +5,7 @@
 //! or caller's full phone number may appear in any line or in any error the flow sees.
 
 use serde_json::{Value, json};
-use sf_e2e::{FUNCTIONS, Moto};
+use sf_e2e::{Moto, functions};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
     DEFAULT_USERNAME, TEST_JWT_PRIVATE_KEY_PEM,
@@ -150,7 +150,7 @@ async fn run_every_path(stack: &Stack, operation: &str) -> Vec<Value> {
 #[tokio::test]
 async fn every_function_logs_json_with_the_contact_and_never_a_secret() {
     let secrets = static_secrets();
-    for (index, (function, operation)) in FUNCTIONS.into_iter().enumerate() {
+    for (index, (function, operation)) in functions().enumerate() {
         // Both flows that hold secrets: the JWT bearer flow and the password flow.
         let flow = if index % 2 == 0 { "jwt" } else { "password" };
         let stack = Stack::start_with(

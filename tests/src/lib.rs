@@ -21,26 +21,25 @@ pub use port::{ReservedPort, free_port};
 pub use process::{FunctionProcess, binary_path};
 pub use runtime_api::{Invocation, RuntimeApi};
 
-/// The eleven functions, each with the name of its committed event in `events/`.
-pub const FUNCTIONS: [(&str, &str); 11] = [
-    ("sf-lookup", "lookup"),
-    ("sf-create", "create"),
-    ("sf-update", "update"),
-    ("sf-phone-lookup", "phoneLookup"),
-    ("sf-delete", "delete"),
-    ("sf-query", "query"),
-    ("sf-query-one", "queryOne"),
-    ("sf-create-chatter-post", "createChatterPost"),
-    ("sf-create-chatter-comment", "createChatterComment"),
-    ("sf-search", "search"),
-    ("sf-search-one", "searchOne"),
-];
+use sf_core::catalog::FUNCTIONS;
 
-/// The committed Connect event for `operation` (`lookup`, …) from `events/`, the one
-/// `make demo` sends.
+/// Every function, from sf-core's catalogue: its binary's name and the `sf_operation` it
+/// serves by default, which names its committed event (see [`demo_event`]).
+pub fn functions() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FUNCTIONS
+        .iter()
+        .map(|entry| (entry.name, entry.default_operation()))
+}
+
+/// The committed Connect event of the function serving `operation` (`lookup`, …), the
+/// one `make demo` sends.
 pub fn demo_event(operation: &str) -> serde_json::Value {
+    let entry = FUNCTIONS
+        .iter()
+        .find(|entry| entry.served().any(|served| served == operation))
+        .unwrap_or_else(|| panic!("no function serves {operation:?}"));
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../events")
-        .join(format!("{operation}.json"));
+        .join("..")
+        .join(entry.event);
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }

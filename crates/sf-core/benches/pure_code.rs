@@ -10,12 +10,12 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
 use sf_core::answer::{ResponseFormat, many_records};
 use sf_core::parameters::{Parameters, Scalar};
-use sf_core::{soql, template};
+use sf_core::{api_name, soql, template};
 
 fn soql_building(c: &mut Criterion) {
     c.bench_function("soql/lookup_statement", |b| {
         b.iter(|| {
-            let fields = soql::field_list(
+            let fields = api_name::field_list(
                 "sf_fields",
                 black_box("Id, Subject, Status, Contact.Name, Contact.Account.Name"),
             )

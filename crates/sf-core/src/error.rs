@@ -40,12 +40,16 @@ pub enum Error {
         description: String,
     },
 
-    /// Salesforce answered a data call with an error array.
-    #[error("Salesforce error (HTTP {status}): {code}: {message}")]
+    /// Salesforce answered a data call with an error array; each entry is kept as
+    /// data (its `errorCode` above all), and shown joined.
+    #[error(
+        "Salesforce error (HTTP {status}): {}: {}",
+        join(errors, |error| &error.error_code, ", "),
+        join(errors, |error| &error.message, "; ")
+    )]
     Salesforce {
         status: u16,
-        code: String,
-        message: String,
+        errors: Vec<SalesforceError>,
     },
 
     /// Salesforce did not answer in time.
@@ -66,6 +70,59 @@ pub enum Error {
          ask for fewer fields (sf_fields) or fewer records (a LIMIT or a narrower condition)"
     )]
     AnswerTooLarge { bytes: usize },
+}
+
+/// One entry of the error array Salesforce answers a failed call with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SalesforceError {
+    /// Such as `MALFORMED_QUERY` or `INVALID_SESSION_ID`.
+    #[serde(rename = "errorCode", default)]
+    pub error_code: String,
+    #[serde(default)]
+    pub message: String,
+    /// The fields the error is about, when Salesforce names any.
+    #[serde(default, deserialize_with = "field_names")]
+    pub fields: Vec<String>,
+}
+
+impl SalesforceError {
+    pub fn new(error_code: &str, message: &str) -> Self {
+        SalesforceError {
+            error_code: error_code.to_owned(),
+            message: message.to_owned(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// `fields` as Salesforce sends it, an array of names; anything else (null, say) is
+/// no names rather than an unreadable error.
+fn field_names<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+    Ok(value
+        .as_array()
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|name| name.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// One member of each of `errors`, joined with `separator`.
+fn join(
+    errors: &[SalesforceError],
+    member: impl Fn(&SalesforceError) -> &String,
+    separator: &str,
+) -> String {
+    errors
+        .iter()
+        .map(|error| member(error).as_str())
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 impl Error {
@@ -137,8 +194,10 @@ mod tests {
     fn salesforce_errors_show_code_and_message() {
         let error = Error::Salesforce {
             status: 400,
-            code: "INVALID_FIELD".into(),
-            message: "No such column 'Foo' on entity 'Case'".into(),
+            errors: vec![SalesforceError::new(
+                "INVALID_FIELD",
+                "No such column 'Foo' on entity 'Case'",
+            )],
         };
         assert_eq!(
             error.to_string(),

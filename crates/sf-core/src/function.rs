@@ -1,5 +1,5 @@
 //! The Lambda side: one handler for every operation, and [`serve`], which a binary's
-//! `main` calls to become one of the eleven functions.
+//! `main` calls to become one of the functions of [`crate::catalog`].
 //!
 //! State is built once per container, before the first event: the configuration, the
 //! HTTP client, the credentials and a first token (so that the first caller does not
@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::deadline::{Deadline, WARM_UP_BUDGET};
 use crate::error::{Error, Result};
+use crate::invocation_context::InvocationContext;
 use crate::logging;
 use crate::masking::mask_phone_numbers;
 use crate::operations::{Invocation, Operation};
@@ -57,7 +58,7 @@ impl Function {
                 let call = Invocation {
                     salesforce: &self.salesforce,
                     parameters: &parameters,
-                    deadline,
+                    context: InvocationContext::new(deadline),
                     now,
                 };
                 // Boxed: the operations' nested futures are too deep to lay out inline.

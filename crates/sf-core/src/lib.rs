@@ -5,25 +5,33 @@
 //! The main types: [`Config`] (the environment), [`credentials::CredentialsReader`]
 //! (SSM Parameter Store or inline JSON), [`Salesforce`] (the REST client with its token
 //! cache, see [`auth`], which [`shared_token`] shares between containers),
-//! [`Operation`] (the eleven operations, one module each under `operations`), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules
-//! live in their own modules: [`soql`] (identifiers, escaping, conditions, replacements),
+//! [`invocation_context::InvocationContext`] (an invocation's deadline and what
+//! happened in it), [`Operation`] (one module each under `operations`, with the modules
+//! they share), [`catalog`] (the table of functions: names, served `sf_operation`s,
+//! events), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules live
+//! in their own modules: [`api_name`] (object and field names), [`soql`] (escaping,
+//! conditions, SOQL replacements), [`replacements`] (the template scanner behind them),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
 //! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and
 //! [`logging`].
 
 pub mod answer;
+pub mod api_name;
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod credentials;
 pub mod deadline;
 pub mod error;
 pub mod function;
+pub mod invocation_context;
 pub mod logging;
 pub mod masking;
 pub mod operations;
 pub mod parameters;
 pub mod phone;
 pub mod relative_date;
+pub mod replacements;
 pub mod salesforce;
 pub mod shared_token;
 pub mod soql;

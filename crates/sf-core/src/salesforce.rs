@@ -3,8 +3,10 @@
 //! from the credentials' cached `AuthToken`, from the containers' shared store when one
 //! is configured ([`crate::shared_token`]), or from a login.
 //!
-//! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance and turns
-//! Salesforce's error arrays into [`Error::Salesforce`]. Two recoveries are built in:
+//! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance, within the
+//! deadline of an [`InvocationContext`] where it records what happened (calls, retries,
+//! logins, time waited), and turns Salesforce's error arrays into [`Error::Salesforce`].
+//! Two recoveries are built in:
 //! - a 401 (an expired or revoked session) fetches one new token and retries once, for
 //!   every request: Salesforce refused it before doing anything;
 //! - a 5xx or a dropped connection repeats a *read* a few times with a short backoff,
@@ -12,7 +14,7 @@
 //!   failed before the request was sent: Connect itself retries a failed invocation,
 //!   and a create that may have reached Salesforce must not happen twice.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::Value;
@@ -22,7 +24,8 @@ use crate::auth::{Token, TokenCache, request_token, transport_error};
 use crate::config::{Config, CredentialsSource};
 use crate::credentials::{Credentials, CredentialsReader};
 use crate::deadline::Deadline;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SalesforceError};
+use crate::invocation_context::{ApiUsage, InvocationContext};
 use crate::masking::mask_phone_numbers;
 use crate::shared_token::{Next, SharedTokenStore};
 
@@ -198,9 +201,10 @@ impl Salesforce {
     /// Reads the credentials and gets a token now, so that the first invocation does not
     /// wait for them. A failure is left for that invocation to meet and report again.
     pub async fn warm_up(&self, deadline: Deadline) -> Result<()> {
+        let context = InvocationContext::new(deadline);
         let credentials = self.credentials(deadline).await?;
         self.tokens
-            .get(|| self.first_token(credentials, deadline))
+            .get(|| self.first_token(credentials, &context))
             .await
             .map(drop)
     }
@@ -214,13 +218,17 @@ impl Salesforce {
     }
 
     /// A cached `AuthToken` when the credentials hold one, else a new token.
-    async fn first_token(&self, credentials: &Credentials, deadline: Deadline) -> Result<Token> {
+    async fn first_token(
+        &self,
+        credentials: &Credentials,
+        context: &InvocationContext,
+    ) -> Result<Token> {
         match &credentials.cached_token {
             Some((access_token, instance_url)) => Ok(Token {
                 access_token: access_token.clone(),
                 instance_url: instance_url.clone(),
             }),
-            None => self.new_token(credentials, None, deadline).await,
+            None => self.new_token(credentials, None, context).await,
         }
     }
 
@@ -230,19 +238,20 @@ impl Salesforce {
         &self,
         credentials: &Credentials,
         rejected: Option<&Token>,
-        deadline: Deadline,
+        context: &InvocationContext,
     ) -> Result<Token> {
         let Some(store) = &self.shared_tokens else {
-            return self.login(credentials, deadline).await;
+            return self.login(credentials, context).await;
         };
-        match store.next(rejected, deadline).await {
+        match store.next(rejected, context.deadline()).await {
             Next::Use(token) => {
                 tracing::debug!("using the token another container shared");
+                context.record(|facts| facts.shared_tokens_used += 1);
                 Ok(token)
             }
-            Next::LogInAlone => self.login(credentials, deadline).await,
+            Next::LogInAlone => self.login(credentials, context).await,
             Next::LogIn => {
-                let login = self.login(credentials, deadline).await;
+                let login = self.login(credentials, context).await;
                 match &login {
                     Ok(token) => store.publish(token).await,
                     Err(_) => store.release_lease().await,
@@ -252,30 +261,38 @@ impl Salesforce {
         }
     }
 
-    async fn login(&self, credentials: &Credentials, deadline: Deadline) -> Result<Token> {
+    async fn login(&self, credentials: &Credentials, context: &InvocationContext) -> Result<Token> {
         tracing::debug!(flow = credentials.flow.name(), "requesting an access token");
-        request_token(&self.http, &self.login_url, credentials, deadline).await
+        context.record(|facts| facts.logins += 1);
+        request_token(&self.http, &self.login_url, credentials, context.deadline()).await
     }
 
-    /// Sends `request`, recovering as the module says, and returns the answer or
-    /// Salesforce's error.
-    pub async fn send(&self, request: &ApiRequest, deadline: Deadline) -> Result<ApiResponse> {
+    /// Sends `request` within `context`'s deadline, recovering as the module says, and
+    /// returns the answer or Salesforce's error; what happened on the way is recorded
+    /// in `context`.
+    pub async fn send(
+        &self,
+        request: &ApiRequest,
+        context: &InvocationContext,
+    ) -> Result<ApiResponse> {
+        let deadline = context.deadline();
         let credentials = self.credentials(deadline).await?;
         let mut token = self
             .tokens
-            .get(|| self.first_token(credentials, deadline))
+            .get(|| self.first_token(credentials, context))
             .await?;
         let mut token_replaced = false;
         let mut attempt = 1;
         loop {
-            let outcome = self.attempt(request, &token, deadline).await;
+            let outcome = self.attempt(request, &token, context).await;
             let retry = match &outcome {
                 Ok((401, _)) if !token_replaced => {
                     tracing::info!(call = request.what, "session rejected; logging in again");
+                    context.record(|facts| facts.token_refreshes += 1);
                     token = self
                         .tokens
                         .replace(&token, || {
-                            self.new_token(credentials, Some(&token), deadline)
+                            self.new_token(credentials, Some(&token), context)
                         })
                         .await?;
                     token_replaced = true;
@@ -287,6 +304,7 @@ impl Salesforce {
             if retry && attempt < READ_ATTEMPTS && self.pause_before_retry(attempt, deadline).await
             {
                 tracing::warn!(call = request.what, attempt, "retrying after a failure");
+                context.record(|facts| facts.retries += 1);
                 attempt += 1;
                 continue;
             }
@@ -318,8 +336,9 @@ impl Salesforce {
         &self,
         request: &ApiRequest,
         token: &Token,
-        deadline: Deadline,
+        context: &InvocationContext,
     ) -> std::result::Result<(u16, Vec<u8>), reqwest::Error> {
+        let deadline = context.deadline();
         let url = if request.path.starts_with("/services/data/") {
             format!("{}{}", token.instance_url, request.path)
         } else {
@@ -351,9 +370,26 @@ impl Salesforce {
             detail = %request.logged_detail(),
             "calling Salesforce"
         );
-        let response = builder.send().await?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await?;
+        context.record(|facts| facts.salesforce_calls += 1);
+        let started = Instant::now();
+        let exchange = async {
+            let response = builder.send().await?;
+            let api_usage = response
+                .headers()
+                .get("sforce-limit-info")
+                .and_then(|value| value.to_str().ok())
+                .and_then(ApiUsage::from_header);
+            let status = response.status().as_u16();
+            Ok((status, api_usage, response.bytes().await?))
+        };
+        let exchange: std::result::Result<_, reqwest::Error> = exchange.await;
+        context.record(|facts| {
+            facts.salesforce_wait += started.elapsed();
+            if let Ok((_, Some(usage), _)) = &exchange {
+                facts.api_usage = Some(*usage);
+            }
+        });
+        let (status, _, body) = exchange?;
         tracing::debug!(
             status,
             bytes = body.len(),
@@ -362,14 +398,6 @@ impl Salesforce {
         );
         Ok((status, body.to_vec()))
     }
-}
-
-#[derive(serde::Deserialize)]
-struct SalesforceError {
-    #[serde(rename = "errorCode", default)]
-    error_code: String,
-    #[serde(default)]
-    message: String,
 }
 
 /// A 2xx answer's JSON, or the error Salesforce's body describes.
@@ -400,19 +428,7 @@ fn interpret(status: u16, body: &[u8]) -> Result<ApiResponse> {
             "HTTP {status} without Salesforce's error details"
         )));
     }
-    Err(Error::Salesforce {
-        status,
-        code: errors
-            .iter()
-            .map(|error| error.error_code.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        message: errors
-            .iter()
-            .map(|error| error.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-    })
+    Err(Error::Salesforce { status, errors })
 }
 
 #[cfg(test)]
@@ -447,8 +463,10 @@ mod tests {
             error,
             Error::Salesforce {
                 status: 400,
-                code: "MALFORMED_QUERY".into(),
-                message: "unexpected token: FROM".into()
+                errors: vec![SalesforceError::new(
+                    "MALFORMED_QUERY",
+                    "unexpected token: FROM"
+                )]
             }
         );
         let two = interpret(
@@ -460,6 +478,14 @@ mod tests {
             two.to_string(),
             "Salesforce error (HTTP 400): REQUIRED_FIELD_MISSING, INVALID_FIELD: a; b"
         );
+        let Error::Salesforce { errors, .. } = &two else {
+            panic!("{two:?}");
+        };
+        assert_eq!(errors[0].fields, ["Subject"]);
+        assert_eq!(errors[1].error_code, "INVALID_FIELD");
+        let null_fields =
+            interpret(400, br#"[{"errorCode":"X","message":"m","fields":null}]"#).unwrap_err();
+        assert_eq!(null_fields.to_string(), "Salesforce error (HTTP 400): X: m");
         let single = interpret(404, br#"{"errorCode":"NOT_FOUND","message":"gone"}"#).unwrap_err();
         assert!(single.to_string().contains("NOT_FOUND: gone"));
     }

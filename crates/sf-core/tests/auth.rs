@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use mockito::{Matcher, ServerGuard};
 use serde_json::{Value, json};
+use sf_core::error::SalesforceError;
 use sf_core::{Error, Operation};
 use support::*;
 
@@ -114,8 +115,10 @@ async fn a_second_401_is_an_error_not_a_loop() {
         error,
         Error::Salesforce {
             status: 401,
-            code: "INVALID_SESSION_ID".into(),
-            message: "Session expired or invalid".into()
+            errors: vec![SalesforceError::new(
+                "INVALID_SESSION_ID",
+                "Session expired or invalid"
+            )]
         }
     );
     second.assert_async().await;

@@ -15,11 +15,12 @@ use std::time::Duration;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use sf_core::answer::{ResponseFormat, many_records, one_record};
+use sf_core::catalog::FUNCTIONS;
 use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::Deadline;
 use sf_core::function::Function;
 use sf_core::parameters::{Parameters, Scalar};
-use sf_core::{Config, Error, Operation, Salesforce, relative_date, soql, template};
+use sf_core::{Config, Error, Salesforce, relative_date, soql, template};
 use sf_sandbox::tokenizer::{LikePiece, TokenKind, tokenize};
 use time::OffsetDateTime;
 
@@ -334,11 +335,11 @@ fn functions() -> Vec<Function> {
         _ => None,
     })
     .unwrap();
-    Operation::ALL
+    FUNCTIONS
         .iter()
-        .map(|operation| {
+        .map(|entry| {
             let reader = CredentialsReader::with_ssm_client(&config, None);
-            Function::new(*operation, Salesforce::new(&config, reader).unwrap())
+            Function::new(entry.operation, Salesforce::new(&config, reader).unwrap())
         })
         .collect()
 }

@@ -12,6 +12,7 @@ use futures_util::future::join_all;
 use serde_json::json;
 use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::{CONNECT_BUDGET, Deadline};
+use sf_core::invocation_context::InvocationContext;
 use sf_core::salesforce::ApiRequest;
 use sf_core::shared_token::{LEASE, SharedTokenStore};
 use sf_core::{Config, Salesforce};
@@ -49,7 +50,10 @@ fn container(sandbox: &Sandbox, store: Option<&ParameterStore>) -> Salesforce {
 async fn query(salesforce: &Salesforce) {
     let request = ApiRequest::read("query", "/query").with_query("q", "SELECT Id FROM Account");
     let answer = salesforce
-        .send(&request, Deadline::after(CONNECT_BUDGET))
+        .send(
+            &request,
+            &InvocationContext::new(Deadline::after(CONNECT_BUDGET)),
+        )
         .await
         .unwrap();
     assert_eq!(answer.status, 200);
@@ -168,4 +172,20 @@ async fn an_ssm_outage_never_stops_a_login() {
     ));
     query(&unreachable).await;
     assert_eq!(sandbox.stats().token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_token_from_the_store_is_counted_as_shared_not_as_a_login() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let store = ParameterStore::start().await;
+    query(&container(&sandbox, Some(&store))).await;
+    let late = container(&sandbox, Some(&store));
+    let context = InvocationContext::new(Deadline::after(CONNECT_BUDGET));
+    let request = ApiRequest::read("query", "/query").with_query("q", "SELECT Id FROM Account");
+    late.send(&request, &context).await.unwrap();
+    let facts = context.facts();
+    assert_eq!(facts.shared_tokens_used, 1);
+    assert_eq!(facts.logins, 0);
+    assert_eq!(facts.salesforce_calls, 1);
+    assert_eq!(sandbox.stats().token_requests(), 1);
 }

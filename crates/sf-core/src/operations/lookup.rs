@@ -4,18 +4,19 @@
 use serde_json::Value;
 
 use super::Invocation;
-use super::query::{all_records_answer, check_uri_length, first_page, longest};
-use crate::answer;
+use super::selection::Selection;
+use super::soql_query::{self, check_uri_length, longest};
+use crate::api_name;
 use crate::error::Result;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::soql;
 
-pub async fn run(call: &Invocation<'_>, all: bool) -> Result<Value> {
+pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     let parameters = call.parameters;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = soql::identifier(OBJECT, &object)?;
+    let object = api_name::identifier(OBJECT, &object)?;
     let fields_text = parameters.required(FIELDS, FIELDS_EXPECTED)?;
-    let fields = soql::field_list(FIELDS, &fields_text)?;
+    let fields = api_name::field_list(FIELDS, &fields_text)?;
     let values = parameters.others(&[OBJECT, FIELDS])?;
     let conditions = values
         .iter()
@@ -27,9 +28,5 @@ pub async fn run(call: &Invocation<'_>, all: bool) -> Result<Value> {
         .iter()
         .map(|(name, value)| (*name, value.as_text().len()));
     check_uri_length(&statement, longest(lengths, FIELDS, fields_text.len()))?;
-    if all {
-        return all_records_answer(call, &statement, format).await;
-    }
-    let page = first_page(call, &statement).await?;
-    answer::one_record(page.records.first(), page.total_size, format)
+    soql_query::answer(call, &statement, selection, format).await
 }

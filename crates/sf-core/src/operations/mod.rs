@@ -1,8 +1,13 @@
-//! The eleven operations a contact flow can call, one function each.
+//! The operations a contact flow can call, one Lambda function each (see
+//! [`crate::catalog`]).
 //!
 //! Every operation reads and checks all of its parameters before it sends anything to
-//! Salesforce, so a bad value costs no request and changes nothing. Each file holds one
-//! operation (or a pair that differ only in how many records they answer with).
+//! Salesforce, so a bad value costs no request and changes nothing. Each operation file
+//! holds one operation (or a pair that differ only in how many records they answer
+//! with) and imports only what the operations share, each in a module named for it:
+//! `selection` (how many records an answer holds), `soql_query` (running SOQL over
+//! its batches), `parameterized_search` and `record_body` (a create's or update's
+//! fields).
 
 mod chatter;
 mod create;
@@ -13,17 +18,27 @@ mod query;
 mod search;
 mod update;
 
+// What the operations share, each named for what it does.
+mod parameterized_search;
+mod record_body;
+mod selection;
+mod soql_query;
+
+pub use selection::Selection;
+
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::answer::ResponseFormat;
-use crate::deadline::Deadline;
+use crate::catalog::Entry;
 use crate::error::{Error, Result};
+use crate::invocation_context::InvocationContext;
 use crate::masking::shown_value;
 use crate::parameters::Parameters;
 use crate::salesforce::{ApiRequest, Salesforce};
 
-/// One Lambda function's operation.
+/// One Lambda function's operation; [`crate::catalog`] holds each one's names, event
+/// and description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     Lookup,
@@ -39,53 +54,29 @@ pub enum Operation {
     SearchOne,
 }
 
-impl Operation {
-    pub const ALL: [Operation; 11] = [
-        Operation::Lookup,
-        Operation::Create,
-        Operation::Update,
-        Operation::PhoneLookup,
-        Operation::Delete,
-        Operation::Query,
-        Operation::QueryOne,
-        Operation::CreateChatterPost,
-        Operation::CreateChatterComment,
-        Operation::Search,
-        Operation::SearchOne,
-    ];
+/// What one `sf_operation` name does: the catalogue pairs each served name with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Lookup(Selection),
+    Create,
+    Update,
+    PhoneLookup,
+    Delete,
+    Query(Selection),
+    CreateChatterPost,
+    CreateChatterComment,
+    Search(Selection),
+}
 
+impl Operation {
     /// The `sf_operation` values this function accepts; the first is the default.
-    pub fn served(self) -> &'static [&'static str] {
-        match self {
-            Operation::Lookup => &["lookup", "lookup_all"],
-            Operation::Create => &["create"],
-            Operation::Update => &["update"],
-            Operation::PhoneLookup => &["phoneLookup"],
-            Operation::Delete => &["delete"],
-            Operation::Query => &["query"],
-            Operation::QueryOne => &["queryOne"],
-            Operation::CreateChatterPost => &["createChatterPost"],
-            Operation::CreateChatterComment => &["createChatterComment"],
-            Operation::Search => &["search"],
-            Operation::SearchOne => &["searchOne"],
-        }
+    pub fn served(self) -> Vec<&'static str> {
+        Entry::of(self).served().collect()
     }
 
     /// The package, binary and Lambda function name.
     pub fn function_name(self) -> &'static str {
-        match self {
-            Operation::Lookup => "sf-lookup",
-            Operation::Create => "sf-create",
-            Operation::Update => "sf-update",
-            Operation::PhoneLookup => "sf-phone-lookup",
-            Operation::Delete => "sf-delete",
-            Operation::Query => "sf-query",
-            Operation::QueryOne => "sf-query-one",
-            Operation::CreateChatterPost => "sf-create-chatter-post",
-            Operation::CreateChatterComment => "sf-create-chatter-comment",
-            Operation::Search => "sf-search",
-            Operation::SearchOne => "sf-search-one",
-        }
+        Entry::of(self).name
     }
 
     /// Does at start-up what the operation would otherwise do on its first invocation,
@@ -99,19 +90,16 @@ impl Operation {
 
     /// Runs the operation for one invocation and returns Connect's answer.
     pub async fn run(self, call: &Invocation<'_>) -> Result<Value> {
-        let named = call.parameters.operation(self.served())?;
-        match self {
-            Operation::Lookup => lookup::run(call, named == "lookup_all").await,
-            Operation::Create => create::run(call).await,
-            Operation::Update => update::run(call).await,
-            Operation::PhoneLookup => phone_lookup::run(call).await,
-            Operation::Delete => delete::run(call).await,
-            Operation::Query => query::run(call, query::Answer::All).await,
-            Operation::QueryOne => query::run(call, query::Answer::One).await,
-            Operation::CreateChatterPost => chatter::post(call).await,
-            Operation::CreateChatterComment => chatter::comment(call).await,
-            Operation::Search => search::run(call, search::Answer::All).await,
-            Operation::SearchOne => search::run(call, search::Answer::One).await,
+        match Entry::of(self).action(call.parameters)? {
+            Action::Lookup(selection) => lookup::run(call, selection).await,
+            Action::Create => create::run(call).await,
+            Action::Update => update::run(call).await,
+            Action::PhoneLookup => phone_lookup::run(call).await,
+            Action::Delete => delete::run(call).await,
+            Action::Query(selection) => query::run(call, selection).await,
+            Action::CreateChatterPost => chatter::post(call).await,
+            Action::CreateChatterComment => chatter::comment(call).await,
+            Action::Search(selection) => search::run(call, selection).await,
         }
     }
 }
@@ -120,7 +108,8 @@ impl Operation {
 pub struct Invocation<'a> {
     pub salesforce: &'a Salesforce,
     pub parameters: &'a Parameters,
-    pub deadline: Deadline,
+    /// The deadline, and what happened on the way to Salesforce.
+    pub context: InvocationContext,
     /// The moment of the invocation, for relative dates.
     pub now: OffsetDateTime,
 }
@@ -131,7 +120,7 @@ impl Invocation<'_> {
     }
 
     async fn send(&self, request: &ApiRequest) -> Result<Value> {
-        Ok(self.salesforce.send(request, self.deadline).await?.body)
+        Ok(self.salesforce.send(request, &self.context).await?.body)
     }
 }
 
@@ -188,10 +177,13 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_match_the_contract() {
-        let mut names: Vec<&str> = Operation::ALL.iter().map(|op| op.function_name()).collect();
+        let mut names: Vec<&str> = crate::catalog::FUNCTIONS
+            .iter()
+            .map(|entry| entry.operation.function_name())
+            .collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 11);
+        assert_eq!(names.len(), crate::catalog::FUNCTIONS.len());
         assert_eq!(Operation::QueryOne.served(), ["queryOne"]);
     }
 }

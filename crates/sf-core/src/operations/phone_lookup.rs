@@ -6,12 +6,12 @@
 use serde_json::{Value, json};
 
 use super::Invocation;
-use super::search::parameterized_search;
-use crate::answer;
+use super::parameterized_search;
+use super::selection::Selection;
+use crate::api_name;
 use crate::error::Result;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT};
 use crate::phone::national_significant_number;
-use crate::soql;
 
 const PHONE: &str = "sf_phone";
 const DEFAULT_OBJECT: &str = "Contact";
@@ -29,12 +29,12 @@ pub async fn run(call: &Invocation<'_>) -> Result<Value> {
             ));
         }
     };
-    let fields = soql::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
+    let fields = api_name::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
     let object = parameters.optional(OBJECT)?;
-    let object = soql::identifier(OBJECT, object.as_deref().unwrap_or(DEFAULT_OBJECT))?;
+    let object = api_name::identifier(OBJECT, object.as_deref().unwrap_or(DEFAULT_OBJECT))?;
     let format = call.format()?;
     let Some(number) = national_significant_number(&phone) else {
-        return answer::one_record(None, 0, format);
+        return Selection::First.answer(&[], 0, format);
     };
     let body = json!({
         "q": number,
@@ -42,6 +42,6 @@ pub async fn run(call: &Invocation<'_>) -> Result<Value> {
         "fields": fields,
         "sobjects": [{"name": object}],
     });
-    let records = parameterized_search(call, body).await?;
-    answer::one_record(records.first(), records.len() as u64, format)
+    let records = parameterized_search::records(call, body).await?;
+    Selection::First.answer(&records, records.len() as u64, format)
 }

@@ -1,15 +1,15 @@
 //! `search` and `searchOne`: a parameterized search (`POST /parameterizedSearch`) for
 //! `q` in one sObject, with an optional `where` and, for search, `overallLimit`.
-//! Also the search request shared with phoneLookup.
 
 use serde_json::{Value, json};
 
 use super::Invocation;
-use crate::answer;
+use super::parameterized_search;
+use super::selection::Selection;
+use crate::api_name;
 use crate::error::{Error, Result};
 use crate::masking::shown_value;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
-use crate::salesforce::ApiRequest;
 use crate::soql;
 
 const Q: &str = "q";
@@ -19,34 +19,22 @@ const DEFAULT_OVERALL_LIMIT: u64 = 100;
 /// Salesforce's own ceiling for a search's results.
 const MAX_OVERALL_LIMIT: u64 = 2000;
 
-/// How many records the answer holds.
-pub enum Answer {
-    /// `sf_records_…` for every match (`search`).
-    All,
-    /// The record's fields when exactly one matched (`searchOne`).
-    One,
-}
-
-pub async fn run(call: &Invocation<'_>, answer: Answer) -> Result<Value> {
+pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     let parameters = call.parameters;
     let q = parameters.required(Q, "the text to search for")?;
-    let fields = soql::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
+    let fields = api_name::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let mut sobject = json!({"name": soql::identifier(OBJECT, &object)?});
+    let mut sobject = json!({"name": api_name::identifier(OBJECT, &object)?});
     if let Some(condition) = parameters.optional(WHERE)? {
         sobject["where"] = Value::String(soql::enclosed_condition(WHERE, &condition)?.to_owned());
     }
     let mut body = json!({"q": q, "fields": fields, "sobjects": [sobject]});
-    if let Answer::All = answer {
+    if selection == Selection::All {
         body["overallLimit"] = json!(overall_limit(parameters.optional(OVERALL_LIMIT)?)?);
     }
     let format = call.format()?;
-    let records = parameterized_search(call, body).await?;
-    let count = records.len() as u64;
-    match answer {
-        Answer::All => answer::many_records(&records, count, format),
-        Answer::One => answer::one_record(records.first().filter(|_| count == 1), count, format),
-    }
+    let records = parameterized_search::records(call, body).await?;
+    selection.answer(&records, records.len() as u64, format)
 }
 
 fn overall_limit(value: Option<String>) -> Result<u64> {
@@ -67,22 +55,6 @@ fn overall_limit(value: Option<String>) -> Result<u64> {
                 ),
             )
         })
-}
-
-/// The `searchRecords` of a parameterized search with `body`.
-pub async fn parameterized_search(call: &Invocation<'_>, body: Value) -> Result<Vec<Value>> {
-    let request = ApiRequest::post_read("parameterizedSearch", "/parameterizedSearch", body);
-    match call.send(&request).await? {
-        Value::Object(mut answer) => match answer.remove("searchRecords") {
-            Some(Value::Array(records)) => Ok(records),
-            _ => Err(Error::UnexpectedResponse(
-                "a search answer without searchRecords".into(),
-            )),
-        },
-        _ => Err(Error::UnexpectedResponse(
-            "a search answer that is not an object".into(),
-        )),
-    }
 }
 
 #[cfg(test)]

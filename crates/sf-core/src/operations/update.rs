@@ -5,20 +5,19 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use super::create::record_fields;
-use super::{Invocation, record_id};
+use super::{Invocation, record_body, record_id};
 use crate::answer;
+use crate::api_name;
 use crate::error::Result;
 use crate::parameters::{ID, ID_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::salesforce::ApiRequest;
-use crate::soql;
 
 pub async fn run(call: &Invocation<'_>) -> Result<Value> {
     let parameters = call.parameters;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = soql::identifier(OBJECT, &object)?;
+    let object = api_name::identifier(OBJECT, &object)?;
     let id = record_id(ID, &parameters.required(ID, ID_EXPECTED)?)?;
-    let fields = record_fields(call, &[OBJECT, ID])?;
+    let fields = record_body::fields(call, &[OBJECT, ID])?;
     let request = ApiRequest::write(
         "update",
         Method::PATCH,
