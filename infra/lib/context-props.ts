@@ -24,6 +24,7 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | vpcId, subnetIds, securityGroupIds | VPC placement |
  * | connectInstanceArn | associate the functions with this Amazon Connect instance |
  * | functionNamePrefix | explicit names <prefix>sf-lookup, ... |
+ * | aliasName | the alias each deploy moves to the new versions, and flows call (default live) |
  * | assetDir | where cargo lambda wrote <name>/bootstrap (default <repo>/target/lambda) |
  * | fileAssetsBucket, fileAssetsPrefix | for teams deploying the template without CDK: the template reads
  *   the function code from s3://<bucket>/<prefix><hash>.zip instead of the CDK bootstrap bucket, and
@@ -105,6 +106,7 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       securityGroupIds: list('securityGroupIds'),
       connectInstanceArn: text('connectInstanceArn'),
       functionNamePrefix: text('functionNamePrefix'),
+      aliasName: text('aliasName'),
       assetDir: text('assetDir'),
     },
   };

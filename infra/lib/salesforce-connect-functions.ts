@@ -9,6 +9,7 @@ import { SALESFORCE_FUNCTIONS, SalesforceFunction, SalesforceFunctionName } from
 import { credentialsParameterName, functionEnvironment } from './function-environment';
 import { credentialsStatements, tokenCacheStatements } from './permissions';
 import {
+  DEFAULT_ALIAS_NAME,
   DEFAULT_LOG_LEVEL,
   DEFAULT_LOG_RETENTION,
   DEFAULT_MEMORY_SIZE,
@@ -25,6 +26,12 @@ import { validateProps } from './validation';
 export class SalesforceConnectFunctions extends Construct {
   /** Every function, by package name. */
   public readonly functions: Readonly<Record<SalesforceFunctionName, lambda.Function>>;
+
+  /**
+   * Every function's alias (`live` unless `aliasName` says otherwise), by
+   * package name: what Connect, the flows and the stack outputs call.
+   */
+  public readonly aliases: Readonly<Record<SalesforceFunctionName, lambda.Alias>>;
 
   /** The value of `SF_CREDENTIALS_PARAMETER`. */
   public readonly credentialsParameterName: string;
@@ -45,14 +52,18 @@ export class SalesforceConnectFunctions extends Construct {
     const assetDir = props.assetDir ?? defaultAssetDir();
     const environment = functionEnvironment(props);
     const functions: Record<SalesforceFunctionName, lambda.Function> = {};
+    const aliases: Record<SalesforceFunctionName, lambda.Alias> = {};
     for (const spec of SALESFORCE_FUNCTIONS) {
       const fn = this.addFunction(spec, assetDir, environment);
+      const alias = this.addAlias(spec, fn);
       if (props.connectInstanceArn !== undefined) {
-        this.connectTo(props.connectInstanceArn, spec, fn);
+        this.connectTo(props.connectInstanceArn, spec, alias);
       }
       functions[spec.name] = fn;
+      aliases[spec.name] = alias;
     }
     this.functions = functions;
+    this.aliases = aliases;
   }
 
   private addFunction(spec: SalesforceFunction, assetDir: string, environment: Record<string, string>): lambda.Function {
@@ -81,6 +92,20 @@ export class SalesforceConnectFunctions extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.vpc ? props.securityGroups : undefined,
+      // Kept when a deploy publishes the next one, so the alias can be moved back to it.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    });
+  }
+
+  /**
+   * The function's version as this deploy leaves it (`currentVersion`: a new
+   * one whenever code or configuration change), and the alias pointing at it.
+   */
+  private addAlias(spec: SalesforceFunction, fn: lambda.Function): lambda.Alias {
+    return new lambda.Alias(this, `${spec.id}Alias`, {
+      aliasName: this.props.aliasName ?? DEFAULT_ALIAS_NAME,
+      version: fn.currentVersion,
+      provisionedConcurrentExecutions: this.props.functionOptions?.[spec.name]?.provisionedConcurrentExecutions,
     });
   }
 
@@ -106,9 +131,9 @@ export class SalesforceConnectFunctions extends Construct {
     return role;
   }
 
-  /** Lists the function in the instance's flow designer and lets that instance, in its account, invoke it. */
-  private connectTo(instanceArn: string, spec: SalesforceFunction, fn: lambda.Function): void {
-    fn.addPermission('ConnectInvoke', {
+  /** Lists the alias in the instance's flow designer and lets that instance, in its account, invoke it. */
+  private connectTo(instanceArn: string, spec: SalesforceFunction, alias: lambda.Alias): void {
+    alias.addPermission('ConnectInvoke', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
       action: 'lambda:InvokeFunction',
       sourceArn: instanceArn,
@@ -117,7 +142,7 @@ export class SalesforceConnectFunctions extends Construct {
     new connect.CfnIntegrationAssociation(this, `${spec.id}ConnectAssociation`, {
       instanceId: instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
-      integrationArn: fn.functionArn,
+      integrationArn: alias.functionArn,
     });
   }
 }

@@ -41,6 +41,8 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly securityGroupIds?: string[];
   readonly connectInstanceArn?: string;
   readonly functionNamePrefix?: string;
+  /** The alias the flows call. @default live */
+  readonly aliasName?: string;
   readonly assetDir?: string;
 }
 
@@ -90,13 +92,14 @@ export class SalesforceConnectStack extends Stack {
       securityGroups,
       connectInstanceArn: props.connectInstanceArn,
       functionNamePrefix: props.functionNamePrefix,
+      aliasName: props.aliasName,
       assetDir: props.assetDir,
     });
 
     for (const spec of SALESFORCE_FUNCTIONS) {
       new CfnOutput(this, arnOutputKey(spec.name), {
-        description: `ARN of ${spec.name}`,
-        value: this.functions.functions[spec.name].functionArn,
+        description: `ARN of ${spec.name}'s alias, which flows call`,
+        value: this.functions.aliases[spec.name].functionArn,
       });
     }
     new CfnOutput(this, 'CredentialsParameter', {

@@ -37,6 +37,32 @@ export function validateProps(props: SalesforceConnectFunctionsProps): void {
   if (props.tokenCacheParameterName !== undefined) {
     validateTokenCacheParameterName(props.tokenCacheParameterName, credentialsParameterName(props));
   }
+  if (props.aliasName !== undefined) validateAliasName(props.aliasName);
+  validateFunctionOptions(props);
+}
+
+/** Lambda's rule for an alias name: letters, digits, - and _, not only digits (that would be a version). */
+function validateAliasName(name: string): void {
+  if (!Token.isUnresolved(name) && (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || /^[0-9]+$/.test(name))) {
+    throw new Error(`aliasName must be 1 to 128 letters, digits, - and _, and not only digits (a version number), got ${JSON.stringify(name)}`);
+  }
+}
+
+function validateFunctionOptions(props: SalesforceConnectFunctionsProps): void {
+  for (const [name, options] of Object.entries(props.functionOptions ?? {})) {
+    const prop = `functionOptions['${name}']`;
+    if (!SALESFORCE_FUNCTION_NAMES.includes(name)) {
+      throw new Error(`functionOptions names ${JSON.stringify(name)}, which is no function; the functions are ${SALESFORCE_FUNCTION_NAMES.join(', ')}`);
+    }
+    wholeNumber(`${prop}.provisionedConcurrentExecutions`, options.provisionedConcurrentExecutions, 1);
+  }
+}
+
+/** Throws unless `value` (when given and known) is a whole number of at least `min`. */
+function wholeNumber(prop: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
+    throw new Error(`${prop} must be a whole number of at least ${min}, got ${value}`);
+  }
 }
 
 /** Throws unless exactly one of the named props is given. */

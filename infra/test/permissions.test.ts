@@ -276,9 +276,11 @@ describe('Amazon Connect', () => {
     template.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
-  it('gets an association and an invoke permission per function, from that instance and account only', () => {
+  it('gets an association and an invoke permission per function alias, from that instance and account only', () => {
     const { template } = synthFunctions({ connectInstanceArn: INSTANCE_ARN });
-    const functionIds = Object.keys(salesforceFunctions(template)).sort();
+    // Connect calls each function's alias (Ref of an AWS::Lambda::Alias is its ARN), never $LATEST.
+    const aliasIds = Object.keys(template.findResources('AWS::Lambda::Alias')).sort();
+    assert.equal(aliasIds.length, SALESFORCE_FUNCTIONS.length);
 
     const associations = Object.values(template.findResources('AWS::Connect::IntegrationAssociation'));
     assert.equal(associations.length, SALESFORCE_FUNCTIONS.length);
@@ -286,7 +288,7 @@ describe('Amazon Connect', () => {
       assert.equal(a.Properties.InstanceId, INSTANCE_ARN);
       assert.equal(a.Properties.IntegrationType, 'LAMBDA_FUNCTION');
     }
-    assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn['Fn::GetAtt'][0]).sort(), functionIds);
+    assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn.Ref).sort(), aliasIds);
 
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
     assert.equal(permissions.length, SALESFORCE_FUNCTIONS.length);
@@ -296,6 +298,6 @@ describe('Amazon Connect', () => {
       assert.equal(p.Properties.SourceArn, INSTANCE_ARN);
       assert.equal(p.Properties.SourceAccount, '123456789012');
     }
-    assert.deepEqual(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort(), functionIds);
+    assert.deepEqual(permissions.map((p) => p.Properties.FunctionName.Ref).sort(), aliasIds);
   });
 });
