@@ -24,6 +24,7 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | vpcId, subnetIds, securityGroupIds | VPC placement |
  * | connectInstanceArn | associate the functions with this Amazon Connect instance |
  * | functionNamePrefix | explicit names <prefix>sf-lookup, ... |
+ * | functions | the functions to deploy, by name or operation, comma-separated (default all) |
  * | aliasName | the alias each deploy moves to the new versions, and flows call (default live) |
  * | assetDir | where cargo lambda wrote <name>/bootstrap (default <repo>/target/lambda) |
  * | fileAssetsBucket, fileAssetsPrefix | for teams deploying the template without CDK: the template reads
@@ -107,6 +108,7 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       connectInstanceArn: text('connectInstanceArn'),
       functionNamePrefix: text('functionNamePrefix'),
       aliasName: text('aliasName'),
+      functions: list('functions'),
       assetDir: text('assetDir'),
     },
   };

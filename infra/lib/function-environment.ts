@@ -19,8 +19,18 @@ export function credentialsParameterName(props: SalesforceConnectFunctionsProps)
   if (props.credentialsSecret !== undefined) {
     return `${SECRETS_MANAGER_REFERENCE_PREFIX}${props.credentialsSecret.secretName}`;
   }
-  return props.credentialsParameterName!;
+  return props.credentialsParameter?.parameterName ?? props.credentialsParameterName!;
 }
+
+/** The variables `functionEnvironment` may set: they come from props, never from `functionOptions[...].environment`. */
+export const CONSTRUCT_VARIABLES: readonly string[] = [
+  'SF_CREDENTIALS_PARAMETER',
+  'SF_LOGIN_URL',
+  'SF_API_VERSION',
+  'RUST_LOG',
+  'SF_USERNAME',
+  'SF_TOKEN_CACHE_PARAMETER',
+];
 
 /** Every function's environment: the settings sf-core reads at start-up. */
 export function functionEnvironment(props: SalesforceConnectFunctionsProps): Record<string, string> {

@@ -18,7 +18,7 @@ export function credentialsStatements(scope: Construct, props: SalesforceConnect
       new iam.PolicyStatement({
         sid: 'ReadCredentialsParameter',
         actions: ['ssm:GetParameter'],
-        resources: [parameterArn(stack, credentialsParameterName(props))],
+        resources: [props.credentialsParameter?.parameterArn ?? parameterArn(stack, credentialsParameterName(props))],
       }),
       decryptThrough(stack, 'ssm', keyArn),
     ];
@@ -76,6 +76,19 @@ export function tokenCacheStatements(scope: Construct, name: string): iam.Policy
       conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
     }),
   ];
+}
+
+/**
+ * Sending trace segments to X-Ray, for a function with tracing on. X-Ray's
+ * actions have no resource types to scope them to: `*` is the only resource
+ * IAM accepts for them.
+ */
+export function tracingStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'SendTracesToXRay',
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+    resources: ['*'],
+  });
 }
 
 /** The ARN of an AWS managed key, looked up once in `scope` however many statements name it. */

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 
 export const DEFAULT_TIMEOUT = Duration.seconds(7);
 export const DEFAULT_MEMORY_SIZE = 128;
@@ -16,8 +17,72 @@ export type SalesforceLogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_LOG_LEVEL: SalesforceLogLevel = 'INFO';
 export const DEFAULT_ALIAS_NAME = 'live';
 
+/**
+ * The Lambda function options a team may set on a function beyond those with
+ * an option of their own. Left out, because the construct owns them: the role
+ * (least privilege), the environment (`environment` adds to it), the code's
+ * architecture, the VPC placement, the logging, the name and the versions.
+ * Options that need more permissions (a dead-letter queue, Lambda Insights,
+ * layers from another account, ...) add them to the function's role.
+ */
+export type SalesforceLambdaOptions = Omit<
+  lambda.FunctionOptions,
+  | 'role'
+  | 'initialPolicy'
+  | 'environment'
+  | 'memorySize'
+  | 'timeout'
+  | 'tracing'
+  | 'reservedConcurrentExecutions'
+  | 'functionName'
+  | 'architecture'
+  | 'vpc'
+  | 'vpcSubnets'
+  | 'securityGroups'
+  | 'allowPublicSubnet'
+  | 'logGroup'
+  | 'logRetention'
+  | 'logRemovalPolicy'
+  | 'logRetentionRole'
+  | 'logRetentionRetryOptions'
+  | 'logFormat'
+  | 'loggingFormat'
+  | 'applicationLogLevel'
+  | 'applicationLogLevelV2'
+  | 'systemLogLevel'
+  | 'systemLogLevelV2'
+  | 'currentVersionOptions'
+>;
+
 /** Settings of one function, overriding the construct's. */
 export interface SalesforceFunctionOptions {
+  /** @default the construct's `memorySize` */
+  readonly memorySize?: number;
+
+  /** At most 8 seconds. @default the construct's `timeout` */
+  readonly timeout?: Duration;
+
+  /**
+   * Concurrent executions reserved for this function (and the most it may
+   * run at once), e.g. to keep one busy function from taking the account's
+   * whole concurrency.
+   * @default none: the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * Variables added to the function's environment. The ones the construct
+   * sets (`SF_LOGIN_URL`, ...) have props of their own and may not be given here.
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /** X-Ray tracing. @default the construct's `tracing` */
+  readonly tracing?: lambda.Tracing;
+
+  /** Any other Lambda function option. @default none */
+  readonly lambdaOptions?: SalesforceLambdaOptions;
+
   /**
    * Provisioned concurrency on the function's alias: this many execution
    * environments kept initialised, so a call from a flow never waits for a
@@ -30,18 +95,28 @@ export interface SalesforceFunctionOptions {
 export interface SalesforceConnectFunctionsProps {
   /**
    * Name of the SSM SecureString parameter that holds the credentials JSON,
-   * such as `/sf-connect/credentials`. Give this or `credentialsSecret`.
-   * @default none: then `credentialsSecret`
+   * such as `/sf-connect/credentials`. Give this, `credentialsParameter` or
+   * `credentialsSecret`.
+   * @default none: then `credentialsParameter` or `credentialsSecret`
    */
   readonly credentialsParameterName?: string;
+
+  /**
+   * The SSM SecureString parameter that holds the credentials JSON, as an
+   * object (`ssm.StringParameter.fromSecureStringParameterAttributes`, or a
+   * parameter of your own stack). Give this, `credentialsParameterName` or
+   * `credentialsSecret`.
+   * @default none: then `credentialsParameterName` or `credentialsSecret`
+   */
+  readonly credentialsParameter?: ssm.IParameter;
 
   /**
    * An existing Secrets Manager secret holding the credentials JSON (for
    * instance the secret of the older single-function integration). The
    * functions read it through Parameter Store's
-   * `/aws/reference/secretsmanager/<secret-name>` path. Give this or
-   * `credentialsParameterName`.
-   * @default none: then `credentialsParameterName`
+   * `/aws/reference/secretsmanager/<secret-name>` path. Give this,
+   * `credentialsParameterName` or `credentialsParameter`.
+   * @default none: then `credentialsParameterName` or `credentialsParameter`
    */
   readonly credentialsSecret?: secretsmanager.ISecret;
 
@@ -93,6 +168,17 @@ export interface SalesforceConnectFunctionsProps {
    * @default no shared token cache
    */
   readonly tokenCacheParameterName?: string;
+
+  /**
+   * The functions to deploy, each named by its package name (`sf-lookup`) or
+   * by an `sf_operation` it serves (`lookup_all`). Only their binaries are
+   * needed at synth. A team that never deletes records leaves out `sf-delete`.
+   * @default every function of `functions.json`
+   */
+  readonly functions?: readonly string[];
+
+  /** X-Ray tracing of every function (`functionOptions` may override it per function). @default lambda.Tracing.DISABLED */
+  readonly tracing?: lambda.Tracing;
 
   /** @default lambda.Architecture.ARM_64 (build with `cargo lambda build --release --arm64`) */
   readonly architecture?: lambda.Architecture;

@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bootstrapDir, defaultAssetDir } from './assets';
-import { SALESFORCE_FUNCTIONS, SalesforceFunction, SalesforceFunctionName } from './function-catalog';
+import { SalesforceFunction, SalesforceFunctionName, selectFunctions } from './function-catalog';
 import { credentialsParameterName, functionEnvironment } from './function-environment';
-import { credentialsStatements, tokenCacheStatements } from './permissions';
+import { credentialsStatements, tokenCacheStatements, tracingStatement } from './permissions';
 import {
   DEFAULT_ALIAS_NAME,
   DEFAULT_LOG_LEVEL,
@@ -24,7 +24,7 @@ import { validateProps } from './validation';
  * secret) and nothing else.
  */
 export class SalesforceConnectFunctions extends Construct {
-  /** Every function, by package name. */
+  /** Every function deployed (see the `functions` prop), by package name. */
   public readonly functions: Readonly<Record<SalesforceFunctionName, lambda.Function>>;
 
   /**
@@ -53,7 +53,7 @@ export class SalesforceConnectFunctions extends Construct {
     const environment = functionEnvironment(props);
     const functions: Record<SalesforceFunctionName, lambda.Function> = {};
     const aliases: Record<SalesforceFunctionName, lambda.Alias> = {};
-    for (const spec of SALESFORCE_FUNCTIONS) {
+    for (const spec of selectFunctions(props.functions)) {
       const fn = this.addFunction(spec, assetDir, environment);
       const alias = this.addAlias(spec, fn);
       if (props.connectInstanceArn !== undefined) {
@@ -68,23 +68,27 @@ export class SalesforceConnectFunctions extends Construct {
 
   private addFunction(spec: SalesforceFunction, assetDir: string, environment: Record<string, string>): lambda.Function {
     const props = this.props;
+    const options = props.functionOptions?.[spec.name] ?? {};
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const logLevel = props.logLevel ?? DEFAULT_LOG_LEVEL;
+    const tracing = options.tracing ?? props.tracing ?? lambda.Tracing.DISABLED;
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    return new lambda.Function(this, spec.id, {
-      functionName: props.functionNamePrefix !== undefined ? `${props.functionNamePrefix}${spec.name}` : undefined,
+    const fn = new lambda.Function(this, spec.id, {
       description: spec.description,
+      ...options.lambdaOptions,
+      functionName: props.functionNamePrefix !== undefined ? `${props.functionNamePrefix}${spec.name}` : undefined,
       runtime: lambda.Runtime.PROVIDED_AL2023,
       handler: 'bootstrap',
       code: lambda.Code.fromAsset(bootstrapDir(assetDir, spec.name, architecture)),
       architecture,
-      memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
-      timeout: props.timeout ?? DEFAULT_TIMEOUT,
-      role: this.executionRole(spec, logGroup),
-      environment,
+      memorySize: options.memorySize ?? props.memorySize ?? DEFAULT_MEMORY_SIZE,
+      timeout: options.timeout ?? props.timeout ?? DEFAULT_TIMEOUT,
+      reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+      role: this.executionRole(spec, logGroup, tracing),
+      environment: { ...options.environment, ...environment },
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel[logLevel],
@@ -95,6 +99,12 @@ export class SalesforceConnectFunctions extends Construct {
       // Kept when a deploy publishes the next one, so the alias can be moved back to it.
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
+    // Set on the resource rather than through the `tracing` option, which
+    // would add X-Ray's statement itself; executionRole adds it, saying why.
+    if (tracing !== lambda.Tracing.DISABLED) {
+      (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+    }
+    return fn;
   }
 
   /**
@@ -114,7 +124,7 @@ export class SalesforceConnectFunctions extends Construct {
    * it carries no AWS managed policy with `*` resources: it may write to its
    * own log group and read the credentials, nothing more.
    */
-  private executionRole(spec: SalesforceFunction, logGroup: logs.ILogGroup): iam.Role {
+  private executionRole(spec: SalesforceFunction, logGroup: logs.ILogGroup, tracing: lambda.Tracing): iam.Role {
     const role = new iam.Role(this, `${spec.id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${spec.name}`,
@@ -122,6 +132,9 @@ export class SalesforceConnectFunctions extends Construct {
     logGroup.grantWrite(role);
     for (const statement of this.statements) {
       role.addToPrincipalPolicy(statement);
+    }
+    if (tracing !== lambda.Tracing.DISABLED) {
+      role.addToPrincipalPolicy(tracingStatement());
     }
     if (this.props.vpc) {
       // Creating and deleting the function's network interfaces cannot be

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { arnOutputKey, SALESFORCE_FUNCTIONS } from './function-catalog';
+import { arnOutputKey } from './function-catalog';
 import { SalesforceLogLevel } from './props';
 import { SalesforceConnectFunctions } from './salesforce-connect-functions';
 import { exactlyOne, onlyWith } from './validation';
@@ -41,12 +41,14 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly securityGroupIds?: string[];
   readonly connectInstanceArn?: string;
   readonly functionNamePrefix?: string;
+  /** The functions to deploy, by name or operation (see the construct's prop). @default all */
+  readonly functions?: string[];
   /** The alias the flows call. @default live */
   readonly aliasName?: string;
   readonly assetDir?: string;
 }
 
-/** A stack holding every function of the catalogue, with each function's ARN as an output. */
+/** A stack holding the functions of the catalogue, with each one's alias ARN as an output. */
 export class SalesforceConnectStack extends Stack {
   public readonly functions: SalesforceConnectFunctions;
 
@@ -93,13 +95,14 @@ export class SalesforceConnectStack extends Stack {
       connectInstanceArn: props.connectInstanceArn,
       functionNamePrefix: props.functionNamePrefix,
       aliasName: props.aliasName,
+      functions: props.functions,
       assetDir: props.assetDir,
     });
 
-    for (const spec of SALESFORCE_FUNCTIONS) {
-      new CfnOutput(this, arnOutputKey(spec.name), {
-        description: `ARN of ${spec.name}'s alias, which flows call`,
-        value: this.functions.aliases[spec.name].functionArn,
+    for (const [name, alias] of Object.entries(this.functions.aliases)) {
+      new CfnOutput(this, arnOutputKey(name), {
+        description: `ARN of ${name}'s alias, which flows call`,
+        value: alias.functionArn,
       });
     }
     new CfnOutput(this, 'CredentialsParameter', {

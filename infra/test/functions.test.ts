@@ -155,7 +155,7 @@ describe('the construct refuses', () => {
     assert.throws(build({ loginUrl: 'http://login.salesforce.com' }), /https/);
     assert.throws(build({ apiVersion: 'latest' }), /apiVersion/);
     assert.throws(build({ connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance' }), /connectInstanceArn/);
-    assert.throws(build({ credentialsParameterName: undefined }), /exactly one of credentialsParameterName and credentialsSecret/);
+    assert.throws(build({ credentialsParameterName: undefined }), /^Error: give exactly one of credentialsParameterName, credentialsParameter and credentialsSecret$/);
     assert.throws(build({ credentialsParameterName: '/aws/reference/secretsmanager/x' }), /credentialsSecret/);
     assert.throws(build({ credentialsParameterName: 'bad name!' }), /not a valid SSM parameter name/);
     assert.throws(build({ functionNamePrefix: 'x'.repeat(60) }), /not a valid Lambda name/);

@@ -60,7 +60,7 @@ export function synthFunctions(
   const extra = typeof props === 'function' ? props(stack) : props;
   const construct = new SalesforceConnectFunctions(stack, 'Functions', {
     assetDir: assetDir(),
-    ...(extra.credentialsSecret ? {} : { credentialsParameterName: '/sf-connect/credentials' }),
+    ...(extra.credentialsSecret || extra.credentialsParameter ? {} : { credentialsParameterName: '/sf-connect/credentials' }),
     ...extra,
   });
   return { stack, template: Template.fromStack(stack), construct };
