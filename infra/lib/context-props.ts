@@ -25,6 +25,9 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | connectInstanceArn | associate the functions with this Amazon Connect instance |
  * | functionNamePrefix | explicit names <prefix>sf-lookup, ... |
  * | functions | the functions to deploy, by name or operation, comma-separated (default all) |
+ * | metricsNamespace | CloudWatch namespace of sf-core's metrics (default SalesforceConnect) |
+ * | alarmTopicArn | SNS topic the alarms notify |
+ * | dashboard | true: create the CloudWatch dashboard |
  * | aliasName | the alias each deploy moves to the new versions, and flows call (default live) |
  * | assetDir | where cargo lambda wrote <name>/bootstrap (default <repo>/target/lambda) |
  * | fileAssetsBucket, fileAssetsPrefix | for teams deploying the template without CDK: the template reads
@@ -109,6 +112,9 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       functionNamePrefix: text('functionNamePrefix'),
       aliasName: text('aliasName'),
       functions: list('functions'),
+      metricsNamespace: text('metricsNamespace'),
+      alarmTopicArn: text('alarmTopicArn'),
+      dashboard: flag('dashboard'),
       assetDir: text('assetDir'),
     },
   };

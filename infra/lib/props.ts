@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 
 export const DEFAULT_TIMEOUT = Duration.seconds(7);
@@ -16,6 +18,24 @@ export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type SalesforceLogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_LOG_LEVEL: SalesforceLogLevel = 'INFO';
 export const DEFAULT_ALIAS_NAME = 'live';
+
+/** Which alarms the construct creates, and their thresholds. Each is on unless set to false. */
+export interface SalesforceAlarmsProps {
+  /** Per function: Lambda's Errors / Invocations above the threshold. @default true */
+  readonly errorRate?: boolean;
+  /** @default 5 (percent of calls) */
+  readonly errorRateThresholdPercent?: number;
+  /** Per function: the p99 duration close to the function's timeout. @default true */
+  readonly duration?: boolean;
+  /** @default 80 (percent of the timeout) */
+  readonly durationThresholdPercent?: number;
+  /** Per function: any call throttled. @default true */
+  readonly throttles?: boolean;
+  /** The org's API usage (sf-core's `ApiUsed` / `ApiLimit`) past the threshold. @default true */
+  readonly apiUsage?: boolean;
+  /** @default 80 (percent of the org's daily allowance) */
+  readonly apiUsageThresholdPercent?: number;
+}
 
 /**
  * The Lambda function options a team may set on a function beyond those with
@@ -245,6 +265,30 @@ export interface SalesforceConnectFunctionsProps {
    * @default every function with the construct's settings
    */
   readonly functionOptions?: Readonly<Record<string, SalesforceFunctionOptions>>;
+
+  /**
+   * CloudWatch namespace of the metrics sf-core writes with every invocation
+   * (env `SF_METRICS_NAMESPACE`), which the alarms and the dashboard read. Give
+   * each copy of the stack in an account its own.
+   * @default SalesforceConnect
+   */
+  readonly metricsNamespace?: string;
+
+  /** Which alarms to create, and their thresholds. @default every alarm, default thresholds */
+  readonly alarms?: SalesforceAlarmsProps;
+
+  /**
+   * What every alarm does when it fires and when it clears: an SNS topic, or
+   * any alarm action.
+   * @default none: the alarms show in the CloudWatch console only
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction | sns.ITopic;
+
+  /** Create a CloudWatch dashboard of the functions and the org's API usage. @default false */
+  readonly dashboard?: boolean;
+
+  /** @default a name CloudFormation generates */
+  readonly dashboardName?: string;
 
   /**
    * Directory holding `<name>/bootstrap` for each function, as written by

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { bootstrapDir, defaultAssetDir } from './assets';
 import { SalesforceFunction, SalesforceFunctionName, selectFunctions } from './function-catalog';
 import { credentialsParameterName, functionEnvironment } from './function-environment';
+import { SalesforceMonitoring } from './monitoring';
 import { credentialsStatements, tokenCacheStatements, tracingStatement } from './permissions';
 import {
   DEFAULT_ALIAS_NAME,
@@ -32,6 +33,9 @@ export class SalesforceConnectFunctions extends Construct {
    * package name: what Connect, the flows and the stack outputs call.
    */
   public readonly aliases: Readonly<Record<SalesforceFunctionName, lambda.Alias>>;
+
+  /** The alarms and the dashboard. */
+  public readonly monitoring: SalesforceMonitoring;
 
   /** The value of `SF_CREDENTIALS_PARAMETER`. */
   public readonly credentialsParameterName: string;
@@ -64,6 +68,15 @@ export class SalesforceConnectFunctions extends Construct {
     }
     this.functions = functions;
     this.aliases = aliases;
+
+    this.monitoring = new SalesforceMonitoring(this, 'Monitoring', {
+      functions: Object.entries(functions).map(([name, fn]) => ({ name, function: fn, timeout: fn.timeout! })),
+      namespace: props.metricsNamespace,
+      alarms: props.alarms,
+      alarmAction: props.alarmAction,
+      dashboard: props.dashboard,
+      dashboardName: props.dashboardName,
+    });
   }
 
   private addFunction(spec: SalesforceFunction, assetDir: string, environment: Record<string, string>): lambda.Function {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { arnOutputKey } from './function-catalog';
 import { SalesforceLogLevel } from './props';
@@ -43,6 +44,12 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly functionNamePrefix?: string;
   /** The functions to deploy, by name or operation (see the construct's prop). @default all */
   readonly functions?: string[];
+  /** CloudWatch namespace of sf-core's metrics. @default SalesforceConnect */
+  readonly metricsNamespace?: string;
+  /** ARN of an SNS topic every alarm notifies when it fires and clears. @default no action */
+  readonly alarmTopicArn?: string;
+  /** Create the CloudWatch dashboard. @default false */
+  readonly dashboard?: boolean;
   /** The alias the flows call. @default live */
   readonly aliasName?: string;
   readonly assetDir?: string;
@@ -96,6 +103,9 @@ export class SalesforceConnectStack extends Stack {
       functionNamePrefix: props.functionNamePrefix,
       aliasName: props.aliasName,
       functions: props.functions,
+      metricsNamespace: props.metricsNamespace,
+      alarmAction: props.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
+      dashboard: props.dashboard,
       assetDir: props.assetDir,
     });
 

@@ -43,6 +43,11 @@ export function validateProps(props: SalesforceConnectFunctionsProps): void {
     validateTokenCacheParameterName(props.tokenCacheParameterName, credentialsParameterName(props));
   }
   if (props.aliasName !== undefined) validateAliasName(props.aliasName);
+  if (props.metricsNamespace !== undefined) validateMetricsNamespace(props.metricsNamespace);
+  percent('alarms.errorRateThresholdPercent', props.alarms?.errorRateThresholdPercent);
+  percent('alarms.durationThresholdPercent', props.alarms?.durationThresholdPercent);
+  percent('alarms.apiUsageThresholdPercent', props.alarms?.apiUsageThresholdPercent);
+  onlyWith(['dashboard', props.dashboard || undefined], { dashboardName: props.dashboardName });
   validateFunctionOptions(props);
 }
 
@@ -79,6 +84,21 @@ function validateFunctionOptions(props: SalesforceConnectFunctionsProps): void {
         throw new Error(`${prop}.environment sets ${variable}, a name Lambda reserves (AWS_*, LAMBDA_*, _*)`);
       }
     }
+  }
+}
+
+/** CloudWatch's rule for a namespace; `AWS/` is kept for AWS's own. */
+function validateMetricsNamespace(namespace: string): void {
+  if (Token.isUnresolved(namespace)) return;
+  if (!/^[A-Za-z0-9.\-_/#: ]{1,255}$/.test(namespace) || /^AWS\//.test(namespace)) {
+    throw new Error(`metricsNamespace must be 1 to 255 letters, digits and . - _ / # : or spaces, not starting with AWS/, got ${JSON.stringify(namespace)}`);
+  }
+}
+
+/** Throws unless `value` (when given) is a percentage above 0 and at most 100. */
+function percent(prop: string, value: number | undefined): void {
+  if (value !== undefined && !Token.isUnresolved(value) && !(value > 0 && value <= 100)) {
+    throw new Error(`${prop} must be a percentage above 0 and at most 100, got ${value}`);
   }
 }
 

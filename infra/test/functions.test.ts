@@ -32,6 +32,7 @@ describe('the functions of the catalogue', () => {
         SF_LOGIN_URL: 'https://login.salesforce.com',
         SF_API_VERSION: 'v66.0',
         RUST_LOG: 'info',
+        SF_METRICS_NAMESPACE: 'SalesforceConnect',
       });
       assert.equal(p.LoggingConfig.LogFormat, 'JSON');
       assert.equal(p.LoggingConfig.ApplicationLogLevel, 'INFO');
@@ -80,6 +81,7 @@ describe('the functions of the catalogue', () => {
         SF_API_VERSION: '62.0',
         SF_USERNAME: 'integration@example.com',
         RUST_LOG: 'debug',
+        SF_METRICS_NAMESPACE: 'SalesforceConnect',
       });
     }
   });
