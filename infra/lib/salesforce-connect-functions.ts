@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,7 @@ import { bootstrapDir, defaultAssetDir } from './assets';
 import { SalesforceFunction, SalesforceFunctionName, selectFunctions } from './function-catalog';
 import { credentialsParameterName, functionEnvironment } from './function-environment';
 import { SalesforceMonitoring } from './monitoring';
-import { credentialsStatements, tokenCacheStatements, tracingStatement } from './permissions';
+import { credentialsStatements, tokenCacheStatements, tracingStatement, vpcStatements, writeLogsStatement } from './permissions';
 import {
   DEFAULT_ALIAS_NAME,
   DEFAULT_LOG_LEVEL,
@@ -17,7 +17,7 @@ import {
   DEFAULT_TIMEOUT,
   SalesforceConnectFunctionsProps,
 } from './props';
-import { validateProps } from './validation';
+import { validateConnectInstanceEnvironment, validateProps } from './validation';
 
 /**
  * The Salesforce functions for Amazon Connect, one per entry of
@@ -46,11 +46,12 @@ export class SalesforceConnectFunctions extends Construct {
   constructor(scope: Construct, id: string, props: SalesforceConnectFunctionsProps) {
     super(scope, id);
     validateProps(props);
+    validateConnectInstanceEnvironment(Stack.of(this), props.connectInstanceArn);
     this.props = props;
     this.credentialsParameterName = credentialsParameterName(props);
     this.statements = [
       ...credentialsStatements(this, props),
-      ...(props.tokenCacheParameterName !== undefined ? tokenCacheStatements(this, props.tokenCacheParameterName) : []),
+      ...(props.tokenCacheParameterName !== undefined ? tokenCacheStatements(this, props) : []),
     ];
 
     const assetDir = props.assetDir ?? defaultAssetDir();
@@ -117,6 +118,13 @@ export class SalesforceConnectFunctions extends Construct {
     if (tracing !== lambda.Tracing.DISABLED) {
       (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
     }
+    if (props.vpc) {
+      const subnetIds = props.vpc.selectSubnets(props.vpcSubnets).subnetIds;
+      const securityGroupIds = fn.connections.securityGroups.map((sg) => sg.securityGroupId);
+      for (const statement of vpcStatements(this, subnetIds, securityGroupIds)) {
+        fn.role!.addToPrincipalPolicy(statement);
+      }
+    }
     return fn;
   }
 
@@ -135,24 +143,20 @@ export class SalesforceConnectFunctions extends Construct {
   /**
    * One role per function, built here rather than by lambda.Function, so that
    * it carries no AWS managed policy with `*` resources: it may write to its
-   * own log group and read the credentials, nothing more.
+   * own log group and read the credentials, nothing more (and send traces,
+   * when tracing is on). addFunction adds the VPC's statements, which name the
+   * function's security groups.
    */
   private executionRole(spec: SalesforceFunction, logGroup: logs.ILogGroup, tracing: lambda.Tracing): iam.Role {
     const role = new iam.Role(this, `${spec.id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${spec.name}`,
     });
-    logGroup.grantWrite(role);
-    for (const statement of this.statements) {
+    for (const statement of [writeLogsStatement(logGroup), ...this.statements]) {
       role.addToPrincipalPolicy(statement);
     }
     if (tracing !== lambda.Tracing.DISABLED) {
       role.addToPrincipalPolicy(tracingStatement());
-    }
-    if (this.props.vpc) {
-      // Creating and deleting the function's network interfaces cannot be
-      // scoped to resources; this is the policy Lambda documents for it.
-      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
     }
     return role;
   }

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { SALESFORCE_FUNCTION_NAMES, selectFunctions } from './function-catalog';
 import {
   credentialsParameterName,
@@ -106,6 +106,27 @@ function percent(prop: string, value: number | undefined): void {
 function wholeNumber(prop: string, value: number | undefined, min: number): void {
   if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
     throw new Error(`${prop} must be a whole number of at least ${min}, got ${value}`);
+  }
+}
+
+/**
+ * Connect lists only functions of its own region in the flow designer, and
+ * invokes only functions of its own account: an instance elsewhere than the
+ * stack cannot use the functions. Checked when both sides are known at synth.
+ */
+export function validateConnectInstanceEnvironment(stack: Stack, arn: string | undefined): void {
+  if (arn === undefined || Token.isUnresolved(arn)) return;
+  const instance = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  for (const [what, theirs, ours] of [
+    ['region', instance.region, stack.region],
+    ['account', instance.account, stack.account],
+  ] as const) {
+    if (theirs !== undefined && !Token.isUnresolved(ours) && theirs !== ours) {
+      throw new Error(
+        `connectInstanceArn names an instance in ${what} ${theirs}, but the stack deploys to ${what} ${ours}: ` +
+          `Amazon Connect can use only functions of its own ${what}; deploy the stack to ${theirs}`,
+      );
+    }
   }
 }
 
