@@ -28,6 +28,7 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | metricsNamespace | CloudWatch namespace of sf-core's metrics (default SalesforceConnect) |
  * | alarmTopicArn | SNS topic the alarms notify |
  * | dashboard | true: create the CloudWatch dashboard |
+ * | flows | flow files to create in the Connect instance, comma-separated (needs connectInstanceArn) |
  * | aliasName | the alias each deploy moves to the new versions, and flows call (default live) |
  * | assetDir | where cargo lambda wrote <name>/bootstrap (default <repo>/target/lambda) |
  * | fileAssetsBucket, fileAssetsPrefix | for teams deploying the template without CDK: the template reads
@@ -115,6 +116,7 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       metricsNamespace: text('metricsNamespace'),
       alarmTopicArn: text('alarmTopicArn'),
       dashboard: flag('dashboard'),
+      flowFiles: list('flows'),
       assetDir: text('assetDir'),
     },
   };

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { SalesforceContactFlow } from './flows/contact-flow-resources';
 
 export const DEFAULT_TIMEOUT = Duration.seconds(7);
 export const DEFAULT_MEMORY_SIZE = 128;
@@ -241,6 +242,14 @@ export interface SalesforceConnectFunctionsProps {
    * @default no association: add the functions to the instance by hand
    */
   readonly connectInstanceArn?: string;
+
+  /**
+   * Flows and flow modules to create in the Connect instance (opt-in; needs
+   * `connectInstanceArn`), with their Lambda blocks calling the functions'
+   * aliases: `[{ file: SAMPLE_FLOW_FILE }]` deploys the sample flow.
+   * @default no flows
+   */
+  readonly flows?: readonly SalesforceContactFlow[];
 
   /**
    * Prefix for explicit function names (`<prefix>sf-lookup`, ...). Without it

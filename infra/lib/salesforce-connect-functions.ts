@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bootstrapDir, defaultAssetDir } from './assets';
+import { addContactFlows } from './flows/contact-flow-resources';
 import { SalesforceFunction, SalesforceFunctionName, selectFunctions } from './function-catalog';
 import { credentialsParameterName, functionEnvironment } from './function-environment';
 import { SalesforceMonitoring } from './monitoring';
@@ -34,6 +35,9 @@ export class SalesforceConnectFunctions extends Construct {
    */
   public readonly aliases: Readonly<Record<SalesforceFunctionName, lambda.Alias>>;
 
+  /** The flows and flow modules created from `flows`, by name. */
+  public readonly flows: Readonly<Record<string, connect.CfnContactFlow | connect.CfnContactFlowModule>> = {};
+
   /** The alarms and the dashboard. */
   public readonly monitoring: SalesforceMonitoring;
 
@@ -58,17 +62,23 @@ export class SalesforceConnectFunctions extends Construct {
     const environment = functionEnvironment(props);
     const functions: Record<SalesforceFunctionName, lambda.Function> = {};
     const aliases: Record<SalesforceFunctionName, lambda.Alias> = {};
+    const associations: connect.CfnIntegrationAssociation[] = [];
     for (const spec of selectFunctions(props.functions)) {
       const fn = this.addFunction(spec, assetDir, environment);
       const alias = this.addAlias(spec, fn);
       if (props.connectInstanceArn !== undefined) {
-        this.connectTo(props.connectInstanceArn, spec, alias);
+        associations.push(this.connectTo(props.connectInstanceArn, spec, alias));
       }
       functions[spec.name] = fn;
       aliases[spec.name] = alias;
     }
     this.functions = functions;
     this.aliases = aliases;
+    if (props.flows !== undefined && props.connectInstanceArn !== undefined) {
+      const arns = new Map(Object.entries(aliases).map(([name, alias]) => [name, alias.functionArn]));
+      // Connect accepts a flow's Lambda blocks once their functions are associated with the instance.
+      this.flows = addContactFlows(this, props.connectInstanceArn, props.flows, arns, associations);
+    }
 
     this.monitoring = new SalesforceMonitoring(this, 'Monitoring', {
       functions: Object.entries(functions).map(([name, fn]) => ({ name, function: fn, timeout: fn.timeout! })),
@@ -162,14 +172,14 @@ export class SalesforceConnectFunctions extends Construct {
   }
 
   /** Lists the alias in the instance's flow designer and lets that instance, in its account, invoke it. */
-  private connectTo(instanceArn: string, spec: SalesforceFunction, alias: lambda.Alias): void {
+  private connectTo(instanceArn: string, spec: SalesforceFunction, alias: lambda.Alias): connect.CfnIntegrationAssociation {
     alias.addPermission('ConnectInvoke', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
       action: 'lambda:InvokeFunction',
       sourceArn: instanceArn,
       sourceAccount: Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME).account,
     });
-    new connect.CfnIntegrationAssociation(this, `${spec.id}ConnectAssociation`, {
+    return new connect.CfnIntegrationAssociation(this, `${spec.id}ConnectAssociation`, {
       instanceId: instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
       integrationArn: alias.functionArn,

@@ -50,6 +50,8 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly alarmTopicArn?: string;
   /** Create the CloudWatch dashboard. @default false */
   readonly dashboard?: boolean;
+  /** Flow files to create in the Connect instance (see the construct's `flows`). @default none */
+  readonly flowFiles?: string[];
   /** The alias the flows call. @default live */
   readonly aliasName?: string;
   readonly assetDir?: string;
@@ -106,6 +108,7 @@ export class SalesforceConnectStack extends Stack {
       metricsNamespace: props.metricsNamespace,
       alarmAction: props.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
       dashboard: props.dashboard,
+      flows: props.flowFiles?.map((file) => ({ file })),
       assetDir: props.assetDir,
     });
 

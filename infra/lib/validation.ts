@@ -48,6 +48,7 @@ export function validateProps(props: SalesforceConnectFunctionsProps): void {
   percent('alarms.durationThresholdPercent', props.alarms?.durationThresholdPercent);
   percent('alarms.apiUsageThresholdPercent', props.alarms?.apiUsageThresholdPercent);
   onlyWith(['dashboard', props.dashboard || undefined], { dashboardName: props.dashboardName });
+  onlyWith(['connectInstanceArn', props.connectInstanceArn], { flows: props.flows });
   validateFunctionOptions(props);
 }
 
