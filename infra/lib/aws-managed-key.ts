@@ -65,4 +65,3 @@ export class AwsManagedKeyArn extends Construct {
     this.keyArn = lookup.getResponseField('KeyMetadata.Arn');
   }
 }
-

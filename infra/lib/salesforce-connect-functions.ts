@@ -96,6 +96,7 @@ export class SalesforceConnectFunctions extends Construct {
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const logLevel = props.logLevel ?? DEFAULT_LOG_LEVEL;
     const tracing = options.tracing ?? props.tracing ?? lambda.Tracing.DISABLED;
+    const traced = tracing !== lambda.Tracing.DISABLED;
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -111,7 +112,7 @@ export class SalesforceConnectFunctions extends Construct {
       memorySize: options.memorySize ?? props.memorySize ?? DEFAULT_MEMORY_SIZE,
       timeout: options.timeout ?? props.timeout ?? DEFAULT_TIMEOUT,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
-      role: this.executionRole(spec, logGroup, tracing),
+      role: this.executionRole(spec, logGroup, traced),
       environment: { ...options.environment, ...environment },
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -125,7 +126,7 @@ export class SalesforceConnectFunctions extends Construct {
     });
     // Set on the resource rather than through the `tracing` option, which
     // would add X-Ray's statement itself; executionRole adds it, saying why.
-    if (tracing !== lambda.Tracing.DISABLED) {
+    if (traced) {
       (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
     }
     if (props.vpc) {
@@ -157,16 +158,13 @@ export class SalesforceConnectFunctions extends Construct {
    * when tracing is on). addFunction adds the VPC's statements, which name the
    * function's security groups.
    */
-  private executionRole(spec: SalesforceFunction, logGroup: logs.ILogGroup, tracing: lambda.Tracing): iam.Role {
+  private executionRole(spec: SalesforceFunction, logGroup: logs.ILogGroup, traced: boolean): iam.Role {
     const role = new iam.Role(this, `${spec.id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${spec.name}`,
     });
-    for (const statement of [writeLogsStatement(logGroup), ...this.statements]) {
+    for (const statement of [writeLogsStatement(logGroup), ...this.statements, ...(traced ? [tracingStatement()] : [])]) {
       role.addToPrincipalPolicy(statement);
-    }
-    if (tracing !== lambda.Tracing.DISABLED) {
-      role.addToPrincipalPolicy(tracingStatement());
     }
     return role;
   }

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SAMPLE_FLOW_FILE, SalesforceConnectFunctions, SalesforceConnectStack, stackPropsFromContext } from '../lib';
-import { flatten, INSTANCE_ARN, makeAssetDir, synthFunctions } from './helpers';
+import { flatten, INSTANCE_ARN, logicalId, makeAssetDir, synthFunctions } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, 'fixtures', 'flows');
 
@@ -24,8 +23,7 @@ function lambdaArns(flow: FlowDocument): Record<string, string> {
 }
 
 function aliasRef(construct: SalesforceConnectFunctions, name: string): string {
-  const stack = construct.node.scope as import('aws-cdk-lib').Stack;
-  return `\${${stack.getLogicalId(construct.aliases[name].node.defaultChild as lambda.CfnAlias)}}`;
+  return `\${${logicalId(construct.aliases[name])}}`;
 }
 
 describe('flows deployed with the functions', () => {

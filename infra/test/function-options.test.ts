@@ -5,11 +5,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { arnOutputKey, SALESFORCE_FUNCTIONS, SalesforceConnectFunctions, SalesforceConnectStack } from '../lib';
-import { ACCOUNT_ARN, actions, assetDir, makeAssetDir, resources, roleStatements, salesforceFunctions, synthFunctions } from './helpers';
+import { CONSTRUCT_VARIABLES, functionEnvironment } from '../lib/function-environment';
+import { ACCOUNT_ARN, actions, assetDir, logicalId, makeAssetDir, resources, roleStatements, salesforceFunctions, synthFunctions } from './helpers';
 
 /** The template's resources of the function `name` deployed by `construct`. */
-function functionOf(template: Template, stack: Stack, construct: SalesforceConnectFunctions, name: string) {
-  const id = stack.getLogicalId(construct.functions[name].node.defaultChild as lambda.CfnFunction);
+function functionOf(template: Template, construct: SalesforceConnectFunctions, name: string) {
+  const id = logicalId(construct.functions[name]);
   return { id, properties: template.toJSON().Resources[id].Properties };
 }
 
@@ -43,7 +44,7 @@ describe('choosing the functions', () => {
 
 describe('per-function options', () => {
   it('set memory, timeout, reserved concurrency, environment additions, tracing and other Lambda options on that function only', () => {
-    const { template, stack, construct } = synthFunctions({
+    const { template, construct } = synthFunctions({
       functionOptions: {
         'sf-search': {
           memorySize: 512,
@@ -55,7 +56,7 @@ describe('per-function options', () => {
         },
       },
     });
-    const search = functionOf(template, stack, construct, 'sf-search');
+    const search = functionOf(template, construct, 'sf-search');
     assert.equal(search.properties.MemorySize, 512);
     assert.equal(search.properties.Timeout, 8);
     assert.equal(search.properties.ReservedConcurrentExecutions, 20);
@@ -70,7 +71,7 @@ describe('per-function options', () => {
     assert.deepEqual(actions(xray[0]).sort(), ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
 
     for (const [name] of Object.entries(construct.functions).filter(([n]) => n !== 'sf-search')) {
-      const other = functionOf(template, stack, construct, name);
+      const other = functionOf(template, construct, name);
       assert.equal(other.properties.MemorySize, 128, name);
       assert.equal(other.properties.Timeout, 7, name);
       assert.equal(other.properties.ReservedConcurrentExecutions, undefined, name);
@@ -81,14 +82,19 @@ describe('per-function options', () => {
   });
 
   it('take tracing for every function from the construct, which a function may turn off', () => {
-    const { template, stack, construct } = synthFunctions({
+    const { template, construct } = synthFunctions({
       tracing: lambda.Tracing.ACTIVE,
       functionOptions: { 'sf-delete': { tracing: lambda.Tracing.DISABLED } },
     });
     for (const spec of SALESFORCE_FUNCTIONS) {
-      const fn = functionOf(template, stack, construct, spec.name);
+      const fn = functionOf(template, construct, spec.name);
       assert.deepEqual(fn.properties.TracingConfig, spec.name === 'sf-delete' ? undefined : { Mode: 'Active' }, spec.name);
     }
+  });
+
+  it('know every variable the construct sets, so that none can be replaced', () => {
+    const all = functionEnvironment({ credentialsParameterName: '/p', username: 'u@example.com', tokenCacheParameterName: '/t' });
+    assert.deepEqual(Object.keys(all).sort(), [...CONSTRUCT_VARIABLES].sort());
   });
 
   it('refuse what the construct sets or cannot deploy, naming the function\'s option', () => {

@@ -7,17 +7,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SALESFORCE_FUNCTION_NAMES, SALESFORCE_FUNCTIONS, SalesforceConnectFunctions } from '../lib';
-import { assetDir, makeAssetDir, salesforceFunctions, synthFunctions } from './helpers';
+import { assetDir, logicalId, makeAssetDir, salesforceFunctions, synthFunctions } from './helpers';
 
 describe('the functions of the catalogue', () => {
   it('are built from target/lambda/<name> with the documented defaults', () => {
-    const { stack, template, construct } = synthFunctions();
+    const { template, construct } = synthFunctions();
     const functions = salesforceFunctions(template);
     assert.equal(Object.keys(functions).length, SALESFORCE_FUNCTIONS.length);
     assert.deepEqual(Object.keys(construct.functions).sort(), [...SALESFORCE_FUNCTION_NAMES].sort());
 
     for (const spec of SALESFORCE_FUNCTIONS) {
-      const id = stack.getLogicalId(construct.functions[spec.name].node.defaultChild as lambda.CfnFunction);
+      const id = logicalId(construct.functions[spec.name]);
       assert.ok(functions[id], `no function for ${spec.name}`);
       const p = functions[id].Properties!;
       assert.equal(p.Runtime, 'provided.al2023');

@@ -3,10 +3,9 @@ import { describe, it } from 'node:test';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { OUTCOMES, SALESFORCE_FUNCTIONS, SalesforceConnectFunctions } from '../lib';
-import { flatten, salesforceFunctions, synthFunctions } from './helpers';
+import { OUTCOMES, SALESFORCE_FUNCTIONS } from '../lib';
+import { flatten, logicalId, salesforceFunctions, synthFunctions } from './helpers';
 
 type Alarm = { Properties: Record<string, any> };
 const N = SALESFORCE_FUNCTIONS.length;
@@ -29,9 +28,6 @@ function alarmsOn(template: Template, metricName: string): Map<string, Alarm> {
   return found;
 }
 
-function functionIdOf(construct: SalesforceConnectFunctions, stack: import('aws-cdk-lib').Stack, name: string): string {
-  return stack.getLogicalId(construct.functions[name].node.defaultChild as lambda.CfnFunction);
-}
 
 describe('the alarms', () => {
   it('are on by default: error rate, p99 duration and throttles per function, and the org\'s API usage', () => {
@@ -101,14 +97,14 @@ describe('the alarms', () => {
   });
 
   it('follow a function\'s own timeout and the thresholds given', () => {
-    const { template, stack, construct } = synthFunctions({
+    const { template, construct } = synthFunctions({
       functionOptions: { 'sf-search': { timeout: Duration.seconds(8) } },
       alarms: { errorRateThresholdPercent: 2, durationThresholdPercent: 90, apiUsageThresholdPercent: 70 },
     });
     const duration = alarmsOn(template, 'Duration');
-    const search = functionIdOf(construct, stack, 'sf-search');
+    const search = logicalId(construct.functions['sf-search']);
     assert.equal(duration.get(search)!.Properties.Threshold, 7200);
-    assert.equal(duration.get(functionIdOf(construct, stack, 'sf-lookup'))!.Properties.Threshold, 6300);
+    assert.equal(duration.get(logicalId(construct.functions['sf-lookup']))!.Properties.Threshold, 6300);
     for (const a of alarmsOn(template, 'Errors').values()) assert.equal(a.Properties.Threshold, 2);
     for (const a of alarmsOn(template, 'ApiUsed').values()) assert.equal(a.Properties.Threshold, 70);
   });

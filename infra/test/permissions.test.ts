@@ -17,6 +17,7 @@ import {
   roleStatements,
   salesforceFunctions,
   Statement,
+  logicalId,
   synthFunctions,
 } from './helpers';
 
@@ -352,13 +353,13 @@ describe('every IAM statement of the stack', () => {
   }
 
   it('lets a function in a VPC manage its network interfaces in its own subnets and security groups, describing with *', () => {
-    const { template, stack, construct } = synthFunctions((s) => ({
+    const { template, construct } = synthFunctions((s) => ({
       functions: ['sf-lookup'],
       vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a', 'eu-west-2b'] }),
       vpcSubnets: { subnets: [ec2.Subnet.fromSubnetId(s, 'A', 'subnet-0aaaaaaaaaaaaaaaa'), ec2.Subnet.fromSubnetId(s, 'B', 'subnet-0bbbbbbbbbbbbbbbb')] },
       securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0')],
     }));
-    const id = stack.getLogicalId(construct.functions['sf-lookup'].node.defaultChild as lambda.CfnFunction);
+    const id = logicalId(construct.functions['sf-lookup']);
     const bySid = Object.fromEntries(roleStatements(template, id).map((s) => [s.Sid, s]));
     assert.deepEqual(actions(bySid.CreateNetworkInterfaceInFunctionSubnets), ['ec2:CreateNetworkInterface']);
     assert.deepEqual(resources(bySid.CreateNetworkInterfaceInFunctionSubnets), [
@@ -384,11 +385,11 @@ describe('every IAM statement of the stack', () => {
   });
 
   it('names the security group the function gets when none is given', () => {
-    const { template, stack, construct } = synthFunctions((s) => ({
+    const { template, construct } = synthFunctions((s) => ({
       functions: ['sf-lookup'],
       vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }),
     }));
-    const id = stack.getLogicalId(construct.functions['sf-lookup'].node.defaultChild as lambda.CfnFunction);
+    const id = logicalId(construct.functions['sf-lookup']);
     const create = roleStatements(template, id).find((s) => s.Sid === 'CreateNetworkInterfaceInFunctionSubnets')!;
     const [group] = Object.keys(template.findResources('AWS::EC2::SecurityGroup'));
     assert.deepEqual(resources(create).slice(1), [ACCOUNT_ARN('ec2', 'subnet/subnet-0aaaaaaaaaaaaaaaa'), ACCOUNT_ARN('ec2', `security-group/\${${group}.GroupId}`)]);

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SALESFORCE_FUNCTIONS, SalesforceConnectFunctions } from '../lib';
-import { assetDir, synthFunctions } from './helpers';
+import { assetDir, logicalId, synthFunctions } from './helpers';
 
 describe('rollback', () => {
   it('publishes a version of every function, keeps it, and points the alias live at it', () => {
-    const { stack, template, construct } = synthFunctions();
+    const { template, construct } = synthFunctions();
     const resources = template.toJSON().Resources;
     template.resourceCountIs('AWS::Lambda::Alias', SALESFORCE_FUNCTIONS.length);
     for (const spec of SALESFORCE_FUNCTIONS) {
-      const fnId = stack.getLogicalId(construct.functions[spec.name].node.defaultChild as lambda.CfnFunction);
-      const alias = resources[stack.getLogicalId(construct.aliases[spec.name].node.defaultChild as lambda.CfnAlias)];
+      const fnId = logicalId(construct.functions[spec.name]);
+      const alias = resources[logicalId(construct.aliases[spec.name])];
       assert.equal(alias.Properties.Name, 'live');
       assert.deepEqual(alias.Properties.FunctionName, { Ref: fnId });
       assert.equal(alias.Properties.ProvisionedConcurrencyConfig, undefined);
@@ -37,7 +36,7 @@ describe('rollback', () => {
   });
 
   it('takes another alias name, and provisioned concurrency per function on the alias', () => {
-    const { template, construct, stack } = synthFunctions({
+    const { template, construct } = synthFunctions({
       aliasName: 'prod',
       functionOptions: { 'sf-phone-lookup': { provisionedConcurrentExecutions: 3 } },
     });
@@ -46,7 +45,7 @@ describe('rollback', () => {
     const withConcurrency = Object.entries(aliases).filter(([, a]) => a.Properties.ProvisionedConcurrencyConfig !== undefined);
     assert.equal(withConcurrency.length, 1);
     const [id, alias] = withConcurrency[0];
-    assert.equal(id, stack.getLogicalId(construct.aliases['sf-phone-lookup'].node.defaultChild as lambda.CfnAlias));
+    assert.equal(id, logicalId(construct.aliases['sf-phone-lookup']));
     assert.deepEqual(alias.Properties.ProvisionedConcurrencyConfig, { ProvisionedConcurrentExecutions: 3 });
   });
 
