@@ -84,6 +84,26 @@ describe('the standalone app', () => {
     }
   });
 
+  it('takes the functions, the alias, the metrics namespace, an alarm topic and the dashboard from context', () => {
+    const template = stackFromContext({
+      assetDir: makeAssetDir(),
+      functions: 'phoneLookup, sf-create',
+      aliasName: 'prod',
+      metricsNamespace: 'SalesforceConnect/prod',
+      alarmTopicArn: 'arn:aws:sns:eu-west-2:123456789012:contact-centre-alarms',
+      dashboard: 'true',
+    });
+    assert.equal(Object.keys(salesforceFunctions(template)).length, 2);
+    template.allResourcesProperties('AWS::Lambda::Alias', { Name: 'prod' });
+    for (const fn of Object.values(salesforceFunctions(template))) {
+      assert.equal(fn.Properties!.Environment.Variables.SF_METRICS_NAMESPACE, 'SalesforceConnect/prod');
+    }
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))) {
+      assert.deepEqual(alarm.Properties.AlarmActions, ['arn:aws:sns:eu-west-2:123456789012:contact-centre-alarms']);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
   it('refuses settings that cannot work', () => {
     const dir = makeAssetDir();
     assert.throws(
