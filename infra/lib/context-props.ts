@@ -24,6 +24,12 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | vpcId, subnetIds, securityGroupIds | VPC placement |
  * | connectInstanceArn | associate the functions with this Amazon Connect instance |
  * | functionNamePrefix | explicit names <prefix>sf-lookup, ... |
+ * | functions | the functions to deploy, by name or operation, comma-separated (default all) |
+ * | metricsNamespace | CloudWatch namespace of sf-core's metrics (default SalesforceConnect) |
+ * | alarmTopicArn | SNS topic the alarms notify |
+ * | dashboard | true: create the CloudWatch dashboard |
+ * | flows | flow files to create in the Connect instance, comma-separated (needs connectInstanceArn) |
+ * | aliasName | the alias each deploy moves to the new versions, and flows call (default live) |
  * | assetDir | where cargo lambda wrote <name>/bootstrap (default <repo>/target/lambda) |
  * | fileAssetsBucket, fileAssetsPrefix | for teams deploying the template without CDK: the template reads
  *   the function code from s3://<bucket>/<prefix><hash>.zip instead of the CDK bootstrap bucket, and
@@ -105,6 +111,12 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       securityGroupIds: list('securityGroupIds'),
       connectInstanceArn: text('connectInstanceArn'),
       functionNamePrefix: text('functionNamePrefix'),
+      aliasName: text('aliasName'),
+      functions: list('functions'),
+      metricsNamespace: text('metricsNamespace'),
+      alarmTopicArn: text('alarmTopicArn'),
+      dashboard: flag('dashboard'),
+      flowFiles: list('flows'),
       assetDir: text('assetDir'),
     },
   };

@@ -50,3 +50,25 @@ export function arnOutputKey(name: SalesforceFunctionName): string {
   }
   return `${entry.id}Arn`;
 }
+
+/**
+ * The functions the `functions` prop names, each by its name or by an
+ * `sf_operation` it serves, in the catalogue's order; every function when it
+ * names none. Throws naming what it does not know.
+ */
+export function selectFunctions(names: readonly string[] | undefined): SalesforceFunction[] {
+  if (names === undefined) return [...SALESFORCE_FUNCTIONS];
+  if (names.length === 0) {
+    throw new Error('functions names no function: leave it out to deploy them all');
+  }
+  const chosen = new Set<SalesforceFunction>();
+  for (const name of names) {
+    const found = SALESFORCE_FUNCTIONS.find((f) => f.name === name || f.operations.includes(name));
+    if (found === undefined) {
+      const known = SALESFORCE_FUNCTIONS.map((f) => `${f.name} (${f.operations.join(', ')})`).join(', ');
+      throw new Error(`functions names ${JSON.stringify(name)}, which is neither a function nor an operation; expected one of ${known}`);
+    }
+    chosen.add(found);
+  }
+  return SALESFORCE_FUNCTIONS.filter((f) => chosen.has(f));
+}

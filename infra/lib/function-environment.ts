@@ -8,6 +8,11 @@ import { DEFAULT_LOG_LEVEL, SalesforceConnectFunctionsProps } from './props';
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 /** sf-core's default `SF_API_VERSION`. */
 export const DEFAULT_API_VERSION = 'v66.0';
+/**
+ * The default `SF_METRICS_NAMESPACE`: the CloudWatch namespace of the metrics
+ * sf-core writes with every invocation, and that the alarms read.
+ */
+export const DEFAULT_METRICS_NAMESPACE = 'SalesforceConnect';
 /** The shared token cache's lease is the parameter `<name>-lock`. */
 export const TOKEN_CACHE_LOCK_SUFFIX = '-lock';
 
@@ -19,8 +24,19 @@ export function credentialsParameterName(props: SalesforceConnectFunctionsProps)
   if (props.credentialsSecret !== undefined) {
     return `${SECRETS_MANAGER_REFERENCE_PREFIX}${props.credentialsSecret.secretName}`;
   }
-  return props.credentialsParameterName!;
+  return props.credentialsParameter?.parameterName ?? props.credentialsParameterName!;
 }
+
+/** The variables `functionEnvironment` may set: they come from props, never from `functionOptions[...].environment`. */
+export const CONSTRUCT_VARIABLES: readonly string[] = [
+  'SF_CREDENTIALS_PARAMETER',
+  'SF_LOGIN_URL',
+  'SF_API_VERSION',
+  'RUST_LOG',
+  'SF_USERNAME',
+  'SF_TOKEN_CACHE_PARAMETER',
+  'SF_METRICS_NAMESPACE',
+];
 
 /** Every function's environment: the settings sf-core reads at start-up. */
 export function functionEnvironment(props: SalesforceConnectFunctionsProps): Record<string, string> {
@@ -29,6 +45,7 @@ export function functionEnvironment(props: SalesforceConnectFunctionsProps): Rec
     SF_LOGIN_URL: props.loginUrl ?? DEFAULT_LOGIN_URL,
     SF_API_VERSION: props.apiVersion ?? DEFAULT_API_VERSION,
     RUST_LOG: (props.logLevel ?? DEFAULT_LOG_LEVEL).toLowerCase(),
+    SF_METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
   };
   if (props.username !== undefined) {
     environment.SF_USERNAME = props.username;

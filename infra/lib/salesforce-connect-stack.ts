@@ -4,8 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { arnOutputKey, SALESFORCE_FUNCTIONS } from './function-catalog';
+import { arnOutputKey } from './function-catalog';
 import { SalesforceLogLevel } from './props';
 import { SalesforceConnectFunctions } from './salesforce-connect-functions';
 import { exactlyOne, onlyWith } from './validation';
@@ -41,10 +42,22 @@ export interface SalesforceConnectStackProps extends StackProps {
   readonly securityGroupIds?: string[];
   readonly connectInstanceArn?: string;
   readonly functionNamePrefix?: string;
+  /** The functions to deploy, by name or operation (see the construct's prop). @default all */
+  readonly functions?: string[];
+  /** CloudWatch namespace of sf-core's metrics. @default SalesforceConnect */
+  readonly metricsNamespace?: string;
+  /** ARN of an SNS topic every alarm notifies when it fires and clears. @default no action */
+  readonly alarmTopicArn?: string;
+  /** Create the CloudWatch dashboard. @default false */
+  readonly dashboard?: boolean;
+  /** Flow files to create in the Connect instance (see the construct's `flows`). @default none */
+  readonly flowFiles?: string[];
+  /** The alias the flows call. @default live */
+  readonly aliasName?: string;
   readonly assetDir?: string;
 }
 
-/** A stack holding every function of the catalogue, with each function's ARN as an output. */
+/** A stack holding the functions of the catalogue, with each one's alias ARN as an output. */
 export class SalesforceConnectStack extends Stack {
   public readonly functions: SalesforceConnectFunctions;
 
@@ -90,13 +103,19 @@ export class SalesforceConnectStack extends Stack {
       securityGroups,
       connectInstanceArn: props.connectInstanceArn,
       functionNamePrefix: props.functionNamePrefix,
+      aliasName: props.aliasName,
+      functions: props.functions,
+      metricsNamespace: props.metricsNamespace,
+      alarmAction: props.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
+      dashboard: props.dashboard,
+      flows: props.flowFiles?.map((file) => ({ file })),
       assetDir: props.assetDir,
     });
 
-    for (const spec of SALESFORCE_FUNCTIONS) {
-      new CfnOutput(this, arnOutputKey(spec.name), {
-        description: `ARN of ${spec.name}`,
-        value: this.functions.functions[spec.name].functionArn,
+    for (const [name, alias] of Object.entries(this.functions.aliases)) {
+      new CfnOutput(this, arnOutputKey(name), {
+        description: `ARN of ${name}'s alias, which flows call`,
+        value: alias.functionArn,
       });
     }
     new CfnOutput(this, 'CredentialsParameter', {

@@ -1,8 +1,9 @@
-import { Token } from 'aws-cdk-lib';
-import { SALESFORCE_FUNCTION_NAMES } from './function-catalog';
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { SALESFORCE_FUNCTION_NAMES, selectFunctions } from './function-catalog';
 import {
   credentialsParameterName,
   DEFAULT_LOGIN_URL,
+  CONSTRUCT_VARIABLES,
   SECRETS_MANAGER_REFERENCE_PREFIX,
   TOKEN_CACHE_LOCK_SUFFIX,
 } from './function-environment';
@@ -17,10 +18,14 @@ const CONNECT_MAX_TIMEOUT_SECONDS = 8;
 
 /** Throws unless the props are ones the construct can deploy. */
 export function validateProps(props: SalesforceConnectFunctionsProps): void {
-  exactlyOne({ credentialsParameterName: props.credentialsParameterName, credentialsSecret: props.credentialsSecret });
+  exactlyOne({
+    credentialsParameterName: props.credentialsParameterName,
+    credentialsParameter: props.credentialsParameter,
+    credentialsSecret: props.credentialsSecret,
+  });
   onlyWith(['vpc', props.vpc], { vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
-  if (props.timeout !== undefined) validateTimeout(props.timeout.toSeconds());
-  if (props.memorySize !== undefined) validateMemorySize(props.memorySize);
+  if (props.timeout !== undefined) validateTimeout('timeout', props.timeout.toSeconds());
+  if (props.memorySize !== undefined) validateMemorySize('memorySize', props.memorySize);
   if (props.loginUrl !== undefined) validateLoginUrl(props.loginUrl);
   if (props.apiVersion !== undefined) validateApiVersion(props.apiVersion);
   if (props.connectInstanceArn !== undefined) validateConnectInstanceArn(props.connectInstanceArn);
@@ -37,6 +42,93 @@ export function validateProps(props: SalesforceConnectFunctionsProps): void {
   if (props.tokenCacheParameterName !== undefined) {
     validateTokenCacheParameterName(props.tokenCacheParameterName, credentialsParameterName(props));
   }
+  if (props.aliasName !== undefined) validateAliasName(props.aliasName);
+  if (props.metricsNamespace !== undefined) validateMetricsNamespace(props.metricsNamespace);
+  percent('alarms.errorRateThresholdPercent', props.alarms?.errorRateThresholdPercent);
+  percent('alarms.durationThresholdPercent', props.alarms?.durationThresholdPercent);
+  percent('alarms.apiUsageThresholdPercent', props.alarms?.apiUsageThresholdPercent);
+  onlyWith(['dashboard', props.dashboard || undefined], { dashboardName: props.dashboardName });
+  onlyWith(['connectInstanceArn', props.connectInstanceArn], { flows: props.flows });
+  validateFunctionOptions(props);
+}
+
+/** Lambda's rule for an alias name: letters, digits, - and _, not only digits (that would be a version). */
+function validateAliasName(name: string): void {
+  if (!Token.isUnresolved(name) && (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || /^[0-9]+$/.test(name))) {
+    throw new Error(`aliasName must be 1 to 128 letters, digits, - and _, and not only digits (a version number), got ${JSON.stringify(name)}`);
+  }
+}
+
+function validateFunctionOptions(props: SalesforceConnectFunctionsProps): void {
+  const deployed = selectFunctions(props.functions).map((f) => f.name);
+  for (const [name, options] of Object.entries(props.functionOptions ?? {})) {
+    const prop = `functionOptions['${name}']`;
+    if (!SALESFORCE_FUNCTION_NAMES.includes(name)) {
+      throw new Error(`functionOptions names ${JSON.stringify(name)}, which is no function; the functions are ${SALESFORCE_FUNCTION_NAMES.join(', ')}`);
+    }
+    if (!deployed.includes(name)) {
+      throw new Error(`functionOptions names ${name}, which functions leaves out`);
+    }
+    if (options.timeout !== undefined) validateTimeout(`${prop}.timeout`, options.timeout.toSeconds());
+    if (options.memorySize !== undefined) validateMemorySize(`${prop}.memorySize`, options.memorySize);
+    wholeNumber(`${prop}.reservedConcurrentExecutions`, options.reservedConcurrentExecutions, 0);
+    wholeNumber(`${prop}.provisionedConcurrentExecutions`, options.provisionedConcurrentExecutions, 1);
+    const { reservedConcurrentExecutions: reserved, provisionedConcurrentExecutions: provisioned } = options;
+    if (reserved !== undefined && provisioned !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(provisioned) && provisioned > reserved) {
+      throw new Error(`${prop}.provisionedConcurrentExecutions (${provisioned}) may not exceed its reservedConcurrentExecutions (${reserved})`);
+    }
+    for (const variable of Object.keys(options.environment ?? {})) {
+      if (CONSTRUCT_VARIABLES.includes(variable)) {
+        throw new Error(`${prop}.environment sets ${variable}, which the construct sets from its own props`);
+      }
+      if (/^(AWS_|LAMBDA_|_)/.test(variable)) {
+        throw new Error(`${prop}.environment sets ${variable}, a name Lambda reserves (AWS_*, LAMBDA_*, _*)`);
+      }
+    }
+  }
+}
+
+/** CloudWatch's rule for a namespace; `AWS/` is kept for AWS's own. */
+function validateMetricsNamespace(namespace: string): void {
+  if (Token.isUnresolved(namespace)) return;
+  if (!/^[A-Za-z0-9.\-_/#: ]{1,255}$/.test(namespace) || /^AWS\//.test(namespace)) {
+    throw new Error(`metricsNamespace must be 1 to 255 letters, digits and . - _ / # : or spaces, not starting with AWS/, got ${JSON.stringify(namespace)}`);
+  }
+}
+
+/** Throws unless `value` (when given) is a percentage above 0 and at most 100. */
+function percent(prop: string, value: number | undefined): void {
+  if (value !== undefined && !Token.isUnresolved(value) && !(value > 0 && value <= 100)) {
+    throw new Error(`${prop} must be a percentage above 0 and at most 100, got ${value}`);
+  }
+}
+
+/** Throws unless `value` (when given and known) is a whole number of at least `min`. */
+function wholeNumber(prop: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
+    throw new Error(`${prop} must be a whole number of at least ${min}, got ${value}`);
+  }
+}
+
+/**
+ * Connect lists only functions of its own region in the flow designer, and
+ * invokes only functions of its own account: an instance elsewhere than the
+ * stack cannot use the functions. Checked when both sides are known at synth.
+ */
+export function validateConnectInstanceEnvironment(stack: Stack, arn: string | undefined): void {
+  if (arn === undefined || Token.isUnresolved(arn)) return;
+  const instance = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  for (const [what, theirs, ours] of [
+    ['region', instance.region, stack.region],
+    ['account', instance.account, stack.account],
+  ] as const) {
+    if (theirs !== undefined && !Token.isUnresolved(ours) && theirs !== ours) {
+      throw new Error(
+        `connectInstanceArn names an instance in ${what} ${theirs}, but the stack deploys to ${what} ${ours}: ` +
+          `Amazon Connect can use only functions of its own ${what}; deploy the stack to ${theirs}`,
+      );
+    }
+  }
 }
 
 /** Throws unless exactly one of the named props is given. */
@@ -44,7 +136,8 @@ export function exactlyOne(props: Record<string, unknown>): void {
   const names = Object.keys(props);
   const given = names.filter((name) => props[name] !== undefined);
   if (given.length !== 1) {
-    throw new Error(`give exactly one of ${names.join(' and ')}${given.length > 1 ? ', not both' : ''}`);
+    const list = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    throw new Error(`give exactly one of ${list}${given.length > 1 ? `, not ${given.length === 2 ? 'both' : 'several'}` : ''}`);
   }
 }
 
@@ -55,15 +148,15 @@ export function onlyWith([name, value]: [string, unknown], dependents: Record<st
   }
 }
 
-function validateTimeout(seconds: number): void {
+function validateTimeout(prop: string, seconds: number): void {
   if (seconds < 1 || seconds > CONNECT_MAX_TIMEOUT_SECONDS) {
-    throw new Error(`timeout must be between 1 and ${CONNECT_MAX_TIMEOUT_SECONDS} seconds (Amazon Connect's limit), got ${seconds}`);
+    throw new Error(`${prop} must be between 1 and ${CONNECT_MAX_TIMEOUT_SECONDS} seconds (Amazon Connect's limit), got ${seconds}`);
   }
 }
 
-function validateMemorySize(memorySize: number): void {
+function validateMemorySize(prop: string, memorySize: number): void {
   if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
-    throw new Error(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
+    throw new Error(`${prop} must be a whole number of MB from 128 to 10240, got ${memorySize}`);
   }
 }
 

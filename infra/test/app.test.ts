@@ -14,7 +14,7 @@ import {
   SalesforceConnectStackProps,
   stackPropsFromContext,
 } from '../lib';
-import { flatten, INFRA_DIR, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
+import { INFRA_DIR, INSTANCE_ARN, makeAssetDir, salesforceFunctions } from './helpers';
 
 function stackFromContext(context: Record<string, unknown>): Template {
   const app = new App({ context });
@@ -57,7 +57,7 @@ describe('the standalone app', () => {
     assert.throws(() => stackPropsFromContext(new App({ context: { memorySize: 'lots' } }).node), /whole number/);
   });
 
-  it('outputs every function ARN and takes a secret, a key, a VPC and an instance from context', () => {
+  it('outputs every function alias ARN and takes a secret, a key, a VPC and an instance from context', () => {
     const template = stackFromContext({
       assetDir: makeAssetDir(),
       secretId: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:sfInvokeAPI/prod-AbC123',
@@ -72,7 +72,8 @@ describe('the standalone app', () => {
     for (const name of SALESFORCE_FUNCTION_NAMES) {
       const output = outputs[arnOutputKey(name)];
       assert.ok(output, `no output for ${name}`);
-      assert.match(flatten(output.Value), /^\$\{FunctionsSf\w+\.Arn\}$/);
+      // The alias's ARN (Ref of an AWS::Lambda::Alias), which flows call.
+      assert.equal(template.toJSON().Resources[output.Value.Ref]?.Type, 'AWS::Lambda::Alias', name);
     }
     assert.equal(outputs.CredentialsParameter.Value, '/aws/reference/secretsmanager/sfInvokeAPI/prod');
     template.resourceCountIs('AWS::Connect::IntegrationAssociation', SALESFORCE_FUNCTIONS.length);
@@ -81,6 +82,26 @@ describe('the standalone app', () => {
     for (const fn of Object.values(salesforceFunctions(template))) {
       assert.deepEqual(fn.Properties!.VpcConfig, { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: ['sg-0123456789abcdef0'] });
     }
+  });
+
+  it('takes the functions, the alias, the metrics namespace, an alarm topic and the dashboard from context', () => {
+    const template = stackFromContext({
+      assetDir: makeAssetDir(),
+      functions: 'phoneLookup, sf-create',
+      aliasName: 'prod',
+      metricsNamespace: 'SalesforceConnect/prod',
+      alarmTopicArn: 'arn:aws:sns:eu-west-2:123456789012:contact-centre-alarms',
+      dashboard: 'true',
+    });
+    assert.equal(Object.keys(salesforceFunctions(template)).length, 2);
+    template.allResourcesProperties('AWS::Lambda::Alias', { Name: 'prod' });
+    for (const fn of Object.values(salesforceFunctions(template))) {
+      assert.equal(fn.Properties!.Environment.Variables.SF_METRICS_NAMESPACE, 'SalesforceConnect/prod');
+    }
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))) {
+      assert.deepEqual(alarm.Properties.AlarmActions, ['arn:aws:sns:eu-west-2:123456789012:contact-centre-alarms']);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('refuses settings that cannot work', () => {

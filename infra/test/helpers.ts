@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SALESFORCE_FUNCTION_NAMES, SalesforceConnectFunctions, SalesforceConnectFunctionsProps } from '../lib';
 
@@ -60,10 +61,15 @@ export function synthFunctions(
   const extra = typeof props === 'function' ? props(stack) : props;
   const construct = new SalesforceConnectFunctions(stack, 'Functions', {
     assetDir: assetDir(),
-    ...(extra.credentialsSecret ? {} : { credentialsParameterName: '/sf-connect/credentials' }),
+    ...(extra.credentialsSecret || extra.credentialsParameter ? {} : { credentialsParameterName: '/sf-connect/credentials' }),
     ...extra,
   });
   return { stack, template: Template.fromStack(stack), construct };
+}
+
+/** The logical id of the resource behind an L2 construct (a function, an alias), in its stack. */
+export function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;

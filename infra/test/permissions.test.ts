@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { SALESFORCE_FUNCTIONS } from '../lib';
+import { SALESFORCE_FUNCTIONS, SalesforceConnectFunctions } from '../lib';
 import {
   ACCOUNT_ARN,
+  assetDir,
   INSTANCE_ARN,
   actions,
   flatten,
@@ -13,6 +17,7 @@ import {
   roleStatements,
   salesforceFunctions,
   Statement,
+  logicalId,
   synthFunctions,
 } from './helpers';
 
@@ -39,6 +44,7 @@ function statementsByFunction(template: Template): Record<string, Statement[]> {
 function credentialStatements(statements: Statement[]): Statement[] {
   const logs = statements.filter((s) => actions(s).every((a) => a.startsWith('logs:')));
   assert.equal(logs.length, 1);
+  assert.equal(logs[0].Sid, 'WriteOwnLogs');
   assert.deepEqual(actions(logs[0]).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
   assert.equal(resources(logs[0]).length, 1);
   assert.match(resources(logs[0])[0], /^\$\{FunctionsSf\w+Logs\w+\.Arn\}$/);
@@ -276,9 +282,11 @@ describe('Amazon Connect', () => {
     template.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
-  it('gets an association and an invoke permission per function, from that instance and account only', () => {
+  it('gets an association and an invoke permission per function alias, from that instance and account only', () => {
     const { template } = synthFunctions({ connectInstanceArn: INSTANCE_ARN });
-    const functionIds = Object.keys(salesforceFunctions(template)).sort();
+    // Connect calls each function's alias (Ref of an AWS::Lambda::Alias is its ARN), never $LATEST.
+    const aliasIds = Object.keys(template.findResources('AWS::Lambda::Alias')).sort();
+    assert.equal(aliasIds.length, SALESFORCE_FUNCTIONS.length);
 
     const associations = Object.values(template.findResources('AWS::Connect::IntegrationAssociation'));
     assert.equal(associations.length, SALESFORCE_FUNCTIONS.length);
@@ -286,7 +294,7 @@ describe('Amazon Connect', () => {
       assert.equal(a.Properties.InstanceId, INSTANCE_ARN);
       assert.equal(a.Properties.IntegrationType, 'LAMBDA_FUNCTION');
     }
-    assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn['Fn::GetAtt'][0]).sort(), functionIds);
+    assert.deepEqual(associations.map((a) => a.Properties.IntegrationArn.Ref).sort(), aliasIds);
 
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
     assert.equal(permissions.length, SALESFORCE_FUNCTIONS.length);
@@ -296,6 +304,127 @@ describe('Amazon Connect', () => {
       assert.equal(p.Properties.SourceArn, INSTANCE_ARN);
       assert.equal(p.Properties.SourceAccount, '123456789012');
     }
-    assert.deepEqual(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort(), functionIds);
+    assert.deepEqual(permissions.map((p) => p.Properties.FunctionName.Ref).sort(), aliasIds);
+  });
+});
+
+/** Every statement of every policy in the template, with the policy's logical id. */
+function allStatements(template: Template): [string, Statement][] {
+  return Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, p]) =>
+    (p.Properties.PolicyDocument.Statement as Statement[]).map((s): [string, Statement] => [id, s]),
+  );
+}
+
+/** The statements that name `*`, where IAM allows nothing narrower. */
+const ONLY_STAR = ['SendTracesToXRay', 'DescribeNetworkInterfacesAndSubnets'];
+
+describe('every IAM statement of the stack', () => {
+  const configurations: [string, Parameters<typeof synthFunctions>[0]][] = [
+    ['defaults', {}],
+    ['a secret and the token cache', (stack) => ({
+      credentialsSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'sfInvokeAPI/prod'),
+      tokenCacheParameterName: '/sf-connect/token',
+    })],
+    ['a VPC, tracing and Connect', (stack) => ({
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }),
+      tracing: lambda.Tracing.ACTIVE,
+      connectInstanceArn: INSTANCE_ARN,
+    })],
+  ];
+  for (const [what, props] of configurations) {
+    it(`says why it exists and names no '*' where IAM allows scoping, and no role has a managed policy (${what})`, () => {
+      const { template } = synthFunctions(props);
+      const statements = allStatements(template);
+      assert.ok(statements.length > 0);
+      for (const [policy, s] of statements) {
+        assert.match(s.Sid ?? '', /^[A-Za-z0-9]+$/, `${policy}: a statement without a sid: ${JSON.stringify(s)}`);
+        assert.equal(s.Effect, 'Allow');
+        for (const a of actions(s)) assert.ok(!a.includes('*'), `${policy} ${s.Sid}: wildcard action ${a}`);
+        if (resources(s).includes('*')) {
+          assert.ok(ONLY_STAR.includes(s.Sid!), `${policy} ${s.Sid}: '*' resource`);
+        }
+      }
+      for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+        assert.equal(role.Properties.ManagedPolicyArns, undefined, `${id} has a managed policy`);
+        assert.equal(role.Properties.Policies, undefined, `${id} has a policy outside AWS::IAM::Policy`);
+      }
+      template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    });
+  }
+
+  it('lets a function in a VPC manage its network interfaces in its own subnets and security groups, describing with *', () => {
+    const { template, construct } = synthFunctions((s) => ({
+      functions: ['sf-lookup'],
+      vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a', 'eu-west-2b'] }),
+      vpcSubnets: { subnets: [ec2.Subnet.fromSubnetId(s, 'A', 'subnet-0aaaaaaaaaaaaaaaa'), ec2.Subnet.fromSubnetId(s, 'B', 'subnet-0bbbbbbbbbbbbbbbb')] },
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0')],
+    }));
+    const id = logicalId(construct.functions['sf-lookup']);
+    const bySid = Object.fromEntries(roleStatements(template, id).map((s) => [s.Sid, s]));
+    assert.deepEqual(actions(bySid.CreateNetworkInterfaceInFunctionSubnets), ['ec2:CreateNetworkInterface']);
+    assert.deepEqual(resources(bySid.CreateNetworkInterfaceInFunctionSubnets), [
+      ACCOUNT_ARN('ec2', 'network-interface/*'),
+      ACCOUNT_ARN('ec2', 'subnet/subnet-0aaaaaaaaaaaaaaaa'),
+      ACCOUNT_ARN('ec2', 'subnet/subnet-0bbbbbbbbbbbbbbbb'),
+      ACCOUNT_ARN('ec2', 'security-group/sg-0123456789abcdef0'),
+    ]);
+    assert.deepEqual(actions(bySid.ManageNetworkInterfaces).sort(), [
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:DeleteNetworkInterface',
+      'ec2:UnassignPrivateIpAddresses',
+    ]);
+    assert.deepEqual(resources(bySid.ManageNetworkInterfaces), [ACCOUNT_ARN('ec2', 'network-interface/*')]);
+    assert.deepEqual(actions(bySid.DescribeNetworkInterfacesAndSubnets).sort(), ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    assert.deepEqual(resources(bySid.DescribeNetworkInterfacesAndSubnets), ['*']);
+    // Lambda checks the role when it creates the function: the function waits for the policy.
+    const fn = template.toJSON().Resources[id];
+    const policyId = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => s.Sid === 'ManageNetworkInterfaces'),
+    )![0];
+    assert.ok(fn.DependsOn.includes(policyId));
+  });
+
+  it('names the security group the function gets when none is given', () => {
+    const { template, construct } = synthFunctions((s) => ({
+      functions: ['sf-lookup'],
+      vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }),
+    }));
+    const id = logicalId(construct.functions['sf-lookup']);
+    const create = roleStatements(template, id).find((s) => s.Sid === 'CreateNetworkInterfaceInFunctionSubnets')!;
+    const [group] = Object.keys(template.findResources('AWS::EC2::SecurityGroup'));
+    assert.deepEqual(resources(create).slice(1), [ACCOUNT_ARN('ec2', 'subnet/subnet-0aaaaaaaaaaaaaaaa'), ACCOUNT_ARN('ec2', `security-group/\${${group}.GroupId}`)]);
+  });
+
+  it('gives the key lookup its own role, writing only to its own log group, kept as long as the functions\' logs', () => {
+    const { template } = synthFunctions({ logRetention: 90 });
+    const provider = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Properties.Handler !== 'bootstrap');
+    assert.equal(provider.length, 1);
+    const [providerId, fn] = provider[0];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+    assert.equal(template.toJSON().Resources[logGroupId].Properties.RetentionInDays, 90);
+    const statements = roleStatements(template, providerId);
+    assert.deepEqual(statements.map((s) => s.Sid).sort(), ['DescribeKeyBehindAlias', 'WriteOwnLogs']);
+    const logs = statements.find((s) => s.Sid === 'WriteOwnLogs')!;
+    assert.deepEqual(actions(logs), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+    assert.deepEqual(resources(logs), [`\${${logGroupId}.Arn}`]);
+    assert.equal(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns, undefined);
+  });
+});
+
+describe('the Connect instance', () => {
+  const build = (env: { region: string; account: string } | undefined) => () =>
+    new SalesforceConnectFunctions(new Stack(new App(), 'S', { env }), 'F', {
+      credentialsParameterName: '/p',
+      assetDir: assetDir(),
+      functions: ['sf-lookup'],
+      connectInstanceArn: INSTANCE_ARN,
+    });
+
+  it('must be in the stack\'s region and account when both are known', () => {
+    assert.throws(build({ region: 'eu-west-1', account: '123456789012' }), /connectInstanceArn names an instance in region eu-west-2, but the stack deploys to region eu-west-1/);
+    assert.throws(build({ region: 'eu-west-2', account: '210987654321' }), /connectInstanceArn names an instance in account 123456789012, but the stack deploys to account 210987654321/);
+    assert.doesNotThrow(build({ region: 'eu-west-2', account: '123456789012' }));
+    assert.doesNotThrow(build(undefined), 'an environment-agnostic stack is checked at deploy time by Connect');
   });
 });

@@ -47,7 +47,12 @@ describe('agreement with sf-core', () => {
   it('sets only variables sf-core reads (besides RUST_LOG)', () => {
     const { template } = synthFunctions({ username: 'u@example.com', tokenCacheParameterName: '/sf-connect/token' });
     const [fn] = Object.values(salesforceFunctions(template));
-    const names = Object.keys(fn.Properties!.Environment.Variables).filter((n) => n !== 'RUST_LOG');
+    // SF_METRICS_NAMESPACE: the namespace of the per-invocation metrics that the alarms read,
+    // agreed for sf-core's metrics (see "Operating" in infra/README.md: the metric names,
+    // dimensions and this variable). sf-core reads it once its metrics land; until then it is the
+    // one variable set ahead of sf-core. Remove this exception when config.rs declares it.
+    const ahead = ['SF_METRICS_NAMESPACE'];
+    const names = Object.keys(fn.Properties!.Environment.Variables).filter((n) => n !== 'RUST_LOG' && !ahead.includes(n));
     assert.ok(names.length >= 5, 'every optional variable is set here');
     const read = new Set([...configRs.matchAll(/pub const \w+: &str = "(SF_\w+)";/g)].map((m) => m[1]));
     for (const name of names) assert.ok(read.has(name), `sf-core does not read ${name}`);

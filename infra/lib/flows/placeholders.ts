@@ -28,6 +28,11 @@ export function flowPlaceholders(file: FlowFile): string[] {
  * that is not a function's or whose function has no ARN.
  */
 export function renderFlow(file: FlowFile, functions: readonly FlowFunction[], arnOf: (f: FlowFunction) => string | undefined): string {
+  return withFlowText(file, renderFlowText(file, functions, arnOf));
+}
+
+/** As `renderFlow`, but only the flow-language document: what Connect takes as a flow's content. */
+export function renderFlowText(file: FlowFile, functions: readonly FlowFunction[], arnOf: (f: FlowFunction) => string | undefined): string {
   const edits: Edit[] = [];
   const unknown = new Set<string>();
   const missing = new Set<string>();
@@ -50,5 +55,5 @@ export function renderFlow(file: FlowFile, functions: readonly FlowFunction[], a
   if (missing.size > 0) {
     throw new Error(`${file.source}: the ARN map has no ARN for ${[...missing].join(', ')}; was it made for another stack?`);
   }
-  return withFlowText(file, applyEdits(file.flowText, edits));
+  return applyEdits(file.flowText, edits);
 }
