@@ -365,6 +365,24 @@ fn catalogue() -> Vec<Case> {
             outcome: Outcome::Refused("sf_object"),
         },
         Case {
+            what: "an object with a format suffix Salesforce would answer in XML",
+            operation: Operation::Create,
+            parameters: json!({"sf_object": "Case.xml", "Subject": "x"}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
+            what: "an update of an object with a format suffix",
+            operation: Operation::Update,
+            parameters: json!({"sf_object": "Case.json", "sf_id": CASE_ID, "Status": "x"}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
+            what: "a delete of an object with a format suffix",
+            operation: Operation::Delete,
+            parameters: json!({"sf_object": "Case.xml", "sf_id": CASE_ID}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
             what: "a value that looks half like a relative date",
             operation: Operation::Create,
             parameters: json!({"sf_object": "Case", "Subject": "a|b"}),
