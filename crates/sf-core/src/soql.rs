@@ -56,6 +56,13 @@ pub fn escape_like_literal(value: &str) -> String {
     escaped
 }
 
+/// [`escape_literal`] for a LIKE pattern the caller's value itself is, as in a lookup
+/// condition holding `%`: `%` stays the wildcard the value asks for, and `_` becomes `\_`,
+/// so that `jim_smith%` matches `jim_smith…` and not `jimXsmith…`.
+pub fn escape_like_pattern(value: &str) -> String {
+    escape_literal(value).replace('_', "\\_")
+}
+
 /// `'value'`, escaped.
 pub fn quote(value: &str) -> String {
     format!("'{}'", escape_literal(value))
@@ -75,7 +82,7 @@ fn literal(value: &Scalar) -> String {
 /// One lookup condition for parameter `field` = `value`:
 /// - `MobilePhone`/`HomePhone` (any case): the last ten digits `AAABBBCCCC` match stored
 ///   numbers in any punctuation through `LIKE '%AAA%BBB%CCCC%'`;
-/// - a text value holding `%`: `LIKE`;
+/// - a text value holding `%`: `LIKE`, with `%` the only wildcard (`_` is escaped);
 /// - otherwise `=`.
 pub fn condition(field: &str, value: &Scalar) -> Result<String> {
     let field = identifier(field, field)?;
@@ -100,7 +107,9 @@ pub fn condition(field: &str, value: &Scalar) -> Result<String> {
         ));
     }
     match value {
-        Scalar::Text(text) if text.contains('%') => Ok(format!("{field} LIKE {}", quote(text))),
+        Scalar::Text(text) if text.contains('%') => {
+            Ok(format!("{field} LIKE '{}'", escape_like_pattern(text)))
+        }
         other => Ok(format!("{field} = {}", literal(other))),
     }
 }
@@ -255,6 +264,20 @@ mod tests {
             condition("Account.Name", &text("x' OR Name != '")).unwrap(),
             r"Account.Name = 'x\' OR Name != \''"
         );
+    }
+
+    #[test]
+    fn a_like_condition_has_only_percent_for_a_wildcard() {
+        assert_eq!(
+            condition("Email", &text("jim_smith%")).unwrap(),
+            r"Email LIKE 'jim\_smith%'"
+        );
+        assert_eq!(
+            condition("Name", &text("O'B_%\\")).unwrap(),
+            r"Name LIKE 'O\'B\_%\\'"
+        );
+        // Without `%` there is no LIKE, so `_` needs no escape.
+        assert_eq!(condition("Name", &text("a_b")).unwrap(), "Name = 'a_b'");
     }
 
     #[test]

@@ -141,6 +141,20 @@ fn catalogue() -> Vec<Case> {
             outcome: soql(r"SELECT Id FROM Contact WHERE LastName LIKE '%\' OR Name LIKE \'%'"),
         },
         Case {
+            what: "an underscore in a LIKE value matches only itself",
+            operation: Operation::Lookup,
+            parameters: lookup(json!({"Email": "jim_smith%"})),
+            outcome: soql(r"SELECT Id FROM Contact WHERE Email LIKE 'jim\_smith%'"),
+        },
+        Case {
+            what: "underscores, quotes and backslashes in a LIKE value",
+            operation: Operation::Lookup,
+            parameters: lookup(json!({"LastName": "_%' OR Name LIKE '_\\"})),
+            outcome: soql(
+                r"SELECT Id FROM Contact WHERE LastName LIKE '\_%\' OR Name LIKE \'\_\\'",
+            ),
+        },
+        Case {
             what: "a phone condition keeps only the digits",
             operation: Operation::Lookup,
             parameters: lookup(json!({"MobilePhone": "+1 (555) 123-4567' OR Id != '"})),
