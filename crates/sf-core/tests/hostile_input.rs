@@ -283,6 +283,54 @@ fn catalogue() -> Vec<Case> {
             outcome: soql("SELECT Id, Name FROM Contact"),
         },
         Case {
+            what: "a dateTime where a date stands",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01T13:45:00.000+01:00"}),
+            outcome: soql("SELECT Id FROM Case WHERE CreatedDate > 2024-05-01T13:45:00.000+01:00"),
+        },
+        Case {
+            what: "a date literal with a count where a date stands",
+            operation: Operation::QueryOne,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since", "since": "LAST_N_DAYS:30"}),
+            outcome: soql("SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:30"),
+        },
+        Case {
+            what: "a null where a value stands becomes null, not nothing",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Contact WHERE Email != email", "email": null}),
+            outcome: soql("SELECT Id FROM Contact WHERE Email != null"),
+        },
+        Case {
+            what: "a date followed by a clause",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01 OR Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a dateTime followed by a clause",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01T00:00:00Z) OR (Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal followed by an operator",
+            operation: Operation::QueryOne,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since Id != null", "since": "LAST_N_DAYS:30 OR"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal closing a parenthesis",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE (CreatedDate = since)", "since": "TODAY) OR (Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal with a count that is no number",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since", "since": "LAST_N_DAYS:1 OR Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
             what: "a replacement named to cover a whole literal",
             operation: Operation::Query,
             parameters: json!({
