@@ -540,19 +540,75 @@ fn catalogue() -> Vec<Case> {
         },
         // ---- search and searchOne ----
         Case {
-            what: "SOSL reserved characters in q stay one JSON string",
+            what: "SOSL reserved characters in q are escaped, the wildcards kept",
             operation: Operation::Search,
             parameters: json!({"q": "a?&|!{}[]()^~*:\\\"'+-} RETURNING User(Id)", "sf_fields": "Id", "sf_object": "Case"}),
             outcome: json_request(
                 "POST",
                 "/parameterizedSearch",
                 search_body(
-                    "a?&|!{}[]()^~*:\\\"'+-} RETURNING User(Id)",
+                    r#"a?\&\|\!\{\}\[\]\(\)\^\~*\:\\\"\'\+\-\} RETURNING User\(Id\)"#,
                     &["Id"],
                     json!({"name": "Case"}),
                     Some(100),
                 ),
             ),
+        },
+        Case {
+            what: "a name with an apostrophe searches for itself",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "O'Brien", "sf_fields": "Id", "sf_object": "Contact"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(r"O\'Brien", &["Id"], json!({"name": "Contact"}), None),
+            ),
+        },
+        Case {
+            what: "a spoken phone number searches for itself",
+            operation: Operation::Search,
+            parameters: json!({"q": "+1 (415) 555-0100", "sf_fields": "Id", "sf_object": "Contact"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(
+                    r"\+1 \(415\) 555\-0100",
+                    &["Id"],
+                    json!({"name": "Contact"}),
+                    Some(100),
+                ),
+            ),
+        },
+        Case {
+            what: "a reference with a hyphen excludes nothing",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "AB-123", "sf_fields": "Id", "sf_object": "Case"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(r"AB\-123", &["Id"], json!({"name": "Case"}), None),
+            ),
+        },
+        Case {
+            what: "SOSL syntax asked for goes as written",
+            operation: Operation::Search,
+            parameters: json!({"q": "\"Jim Smith\" OR Smi* -Acme", "sf_fields": "Id", "sf_object": "Contact", "sf_search_syntax": "sosl"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(
+                    "\"Jim Smith\" OR Smi* -Acme",
+                    &["Id"],
+                    json!({"name": "Contact"}),
+                    Some(100),
+                ),
+            ),
+        },
+        Case {
+            what: "a search syntax that is not sosl",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "x", "sf_fields": "Id", "sf_object": "Case", "sf_search_syntax": "sosl' OR"}),
+            outcome: Outcome::Refused("sf_search_syntax"),
         },
         Case {
             what: "an oversized q",
