@@ -2,10 +2,12 @@
 //! local Salesforce sandbox: the documented example of each operation (the events in
 //! `events/`, the same `make demo` sends), the error path of each, and the recoveries
 //! that matter in a live contact centre. The fault suite is in `faults`, the logs and
-//! secrets checks in `logs`.
+//! secrets checks in `logs`, Salesforce's own rules (search text, unquoted dates, names
+//! in URL paths, LIKE wildcards) in `salesforce_rules`.
 
 mod faults;
 mod logs;
+mod salesforce_rules;
 
 use serde_json::{Value, json};
 use sf_e2e::{FunctionProcess, Moto, RuntimeApi, demo_event};

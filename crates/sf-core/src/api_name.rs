@@ -2,6 +2,10 @@
 //! `Account.Owner.Name`) checked against their grammar before they go anywhere: into a
 //! SOQL statement, a REST URL path (`/sobjects/<name>`) or a JSON body (a record's field
 //! names, a search's `fields`). Anything else is refused, naming the parameter.
+//!
+//! A name in a URL path is stricter than one in SOQL: [`object_in_path`] takes no `.`,
+//! because Salesforce reads `/sobjects/Case.xml` as the Case resource answered in XML
+//! (after the record was written), not as an error.
 
 use crate::error::{Error, Result};
 use crate::masking::shown_value;
@@ -29,6 +33,24 @@ pub fn identifier<'a>(parameter: &str, candidate: &'a str) -> Result<&'a str> {
             parameter,
             format!(
                 "a Salesforce API name (letters, digits and `_`, with `.` for relationships), got {}",
+                shown_value(candidate)
+            ),
+        ))
+    }
+}
+
+/// Checks the value of parameter `parameter` is a plain sObject name for a REST URL
+/// path (`/sobjects/<name>`): letters, digits and `_`, no `.`.
+pub fn object_in_path<'a>(parameter: &str, candidate: &'a str) -> Result<&'a str> {
+    let trimmed = candidate.trim();
+    if is_name(trimmed) {
+        Ok(trimmed)
+    } else {
+        Err(Error::invalid(
+            parameter,
+            format!(
+                "an sObject API name such as Case or Custom__c (letters, digits and `_`; no `.`, \
+                 since it goes into the URL path), got {}",
                 shown_value(candidate)
             ),
         ))
@@ -103,6 +125,26 @@ mod tests {
                 .starts_with("invalid parameter `sf_object`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn objects_in_url_paths_are_plain_names() {
+        for good in ["Case", " ns__Thing__c ", "X1"] {
+            assert_eq!(object_in_path("sf_object", good).unwrap(), good.trim());
+        }
+        for bad in [
+            "Case.xml",
+            "Case.json",
+            "Account.Name",
+            "Case/../User",
+            "Case?_HttpMethod=DELETE",
+            "",
+            "1Case",
+            "Ｃase",
+        ] {
+            let error = object_in_path("sf_object", bad).unwrap_err();
+            assert!(error.to_string().contains("`sf_object`"), "{bad}: {error}");
+        }
     }
 
     #[test]

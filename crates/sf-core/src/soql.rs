@@ -56,6 +56,13 @@ pub fn escape_like_literal(value: &str) -> String {
     escaped
 }
 
+/// [`escape_literal`] for a LIKE pattern the caller's value itself is, as in a lookup
+/// condition holding `%`: `%` stays the wildcard the value asks for, and `_` becomes `\_`,
+/// so that `jim_smith%` matches `jim_smith…` and not `jimXsmith…`.
+pub fn escape_like_pattern(value: &str) -> String {
+    escape_literal(value).replace('_', "\\_")
+}
+
 /// `'value'`, escaped.
 pub fn quote(value: &str) -> String {
     format!("'{}'", escape_literal(value))
@@ -75,7 +82,7 @@ fn literal(value: &Scalar) -> String {
 /// One lookup condition for parameter `field` = `value`:
 /// - `MobilePhone`/`HomePhone` (any case): the last ten digits `AAABBBCCCC` match stored
 ///   numbers in any punctuation through `LIKE '%AAA%BBB%CCCC%'`;
-/// - a text value holding `%`: `LIKE`;
+/// - a text value holding `%`: `LIKE`, with `%` the only wildcard (`_` is escaped);
 /// - otherwise `=`.
 pub fn condition(field: &str, value: &Scalar) -> Result<String> {
     let field = identifier(field, field)?;
@@ -100,7 +107,9 @@ pub fn condition(field: &str, value: &Scalar) -> Result<String> {
         ));
     }
     match value {
-        Scalar::Text(text) if text.contains('%') => Ok(format!("{field} LIKE {}", quote(text))),
+        Scalar::Text(text) if text.contains('%') => {
+            Ok(format!("{field} LIKE '{}'", escape_like_pattern(text)))
+        }
         other => Ok(format!("{field} = {}", literal(other))),
     }
 }
@@ -160,8 +169,13 @@ pub fn enclosed_condition<'a>(parameter: &str, condition: &'a str) -> Result<&'a
 }
 
 /// True for text that may stand outside a literal in place of a parameter: a field or
-/// object name, a comma-separated list of them, or a plain number (a LIMIT, an amount).
+/// object name, a comma-separated list of them, a plain number (a LIMIT, an amount), a
+/// date or dateTime, or a date literal. Each is one token that cannot end a clause.
 fn is_bare_value(text: &str) -> bool {
+    is_date_value(text) || is_date_literal(text) || is_name_list_or_number(text)
+}
+
+fn is_name_list_or_number(text: &str) -> bool {
     let is_number = {
         let unsigned = text.strip_prefix('-').unwrap_or(text);
         let mut parts = unsigned.splitn(2, '.');
@@ -172,6 +186,127 @@ fn is_bare_value(text: &str) -> bool {
             && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
     };
     is_number || (!text.is_empty() && text.split(',').all(|part| is_identifier(part.trim())))
+}
+
+/// SOQL's date literals, from Salesforce's "Date Formats and Date Literals in WHERE":
+/// relative ranges written bare where a date stands (`CreatedDate = TODAY`).
+const DATE_LITERALS: &[&str] = &[
+    "YESTERDAY",
+    "TODAY",
+    "TOMORROW",
+    "LAST_WEEK",
+    "THIS_WEEK",
+    "NEXT_WEEK",
+    "LAST_MONTH",
+    "THIS_MONTH",
+    "NEXT_MONTH",
+    "LAST_90_DAYS",
+    "NEXT_90_DAYS",
+    "THIS_QUARTER",
+    "LAST_QUARTER",
+    "NEXT_QUARTER",
+    "THIS_YEAR",
+    "LAST_YEAR",
+    "NEXT_YEAR",
+    "THIS_FISCAL_QUARTER",
+    "LAST_FISCAL_QUARTER",
+    "NEXT_FISCAL_QUARTER",
+    "THIS_FISCAL_YEAR",
+    "LAST_FISCAL_YEAR",
+    "NEXT_FISCAL_YEAR",
+];
+
+/// The date literals that take a count, `LAST_N_DAYS:30`.
+const DATE_LITERALS_WITH_COUNT: &[&str] = &[
+    "LAST_N_DAYS",
+    "NEXT_N_DAYS",
+    "N_DAYS_AGO",
+    "LAST_N_WEEKS",
+    "NEXT_N_WEEKS",
+    "N_WEEKS_AGO",
+    "LAST_N_MONTHS",
+    "NEXT_N_MONTHS",
+    "N_MONTHS_AGO",
+    "LAST_N_QUARTERS",
+    "NEXT_N_QUARTERS",
+    "N_QUARTERS_AGO",
+    "LAST_N_YEARS",
+    "NEXT_N_YEARS",
+    "N_YEARS_AGO",
+    "LAST_N_FISCAL_QUARTERS",
+    "NEXT_N_FISCAL_QUARTERS",
+    "N_FISCAL_QUARTERS_AGO",
+    "LAST_N_FISCAL_YEARS",
+    "NEXT_N_FISCAL_YEARS",
+    "N_FISCAL_YEARS_AGO",
+];
+
+/// True for a SOQL date literal (any case, as SOQL keywords are): `TODAY`, or one that
+/// takes a count followed by `:` and digits, `LAST_N_DAYS:30`.
+fn is_date_literal(text: &str) -> bool {
+    let known = |list: &[&str], name: &str| list.iter().any(|l| l.eq_ignore_ascii_case(name));
+    match text.split_once(':') {
+        Some((name, count)) => {
+            known(DATE_LITERALS_WITH_COUNT, name)
+                && (1..=9).contains(&count.len())
+                && count.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => known(DATE_LITERALS, text),
+    }
+}
+
+/// Reads the decimal number of `width` digits at the start of `text`, if it is one
+/// within `range`; answers it and the rest of the text.
+fn digits(text: &str, width: usize, range: std::ops::RangeInclusive<u32>) -> Option<(u32, &str)> {
+    let (number, rest) = text.split_at_checked(width)?;
+    if !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: u32 = number.parse().ok()?;
+    range.contains(&number).then_some((number, rest))
+}
+
+/// True for a SOQL date (`2024-05-01`, a day that exists) or dateTime
+/// (`2024-05-01T13:45:00Z`, with optional milliseconds and a `Z`, `+hh:mm` or `-hh:mm`
+/// zone), the forms SOQL takes unquoted.
+fn is_date_value(text: &str) -> bool {
+    let date = (|| {
+        let (year, rest) = digits(text, 4, 0..=9999)?;
+        let (month, rest) = digits(rest.strip_prefix('-')?, 2, 1..=12)?;
+        let (day, rest) = digits(rest.strip_prefix('-')?, 2, 1..=31)?;
+        let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+        time::Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?)
+            .ok()?;
+        Some(rest)
+    })();
+    let Some(rest) = date else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let time_of_day = (|| {
+        let (_, rest) = digits(rest.strip_prefix('T')?, 2, 0..=23)?;
+        let (_, rest) = digits(rest.strip_prefix(':')?, 2, 0..=59)?;
+        let (_, mut rest) = digits(rest.strip_prefix(':')?, 2, 0..=59)?;
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let width = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if !(1..=3).contains(&width) {
+                return None;
+            }
+            rest = &fraction[width..];
+        }
+        Some(rest)
+    })();
+    match time_of_day {
+        Some("Z") => true,
+        Some(zone) => zone
+            .strip_prefix(['+', '-'])
+            .and_then(|offset| digits(offset, 2, 0..=23))
+            .and_then(|(_, rest)| digits(rest.strip_prefix(':')?, 2, 0..=59))
+            .is_some_and(|(_, rest)| rest.is_empty()),
+        None => false,
+    }
 }
 
 /// Replaces every occurrence of each parameter name in `template` by its value, in the
@@ -200,14 +335,20 @@ fn replacement_text(template: &str, name: &str, value: &Scalar, place: Place) ->
         }
         Place::Outside => {}
     }
-    if matches!(value, Scalar::Bool(_) | Scalar::Null) || is_bare_value(text.trim()) {
+    // A null stands for SOQL's `null` (`WHERE Email = null`), never for nothing.
+    if matches!(value, Scalar::Null) {
+        return Ok("null".to_owned());
+    }
+    if matches!(value, Scalar::Bool(_)) || is_bare_value(text.trim()) {
         return Ok(text.trim().to_owned());
     }
     Err(Error::invalid(
         name,
         format!(
-            "a field or object name, a comma-separated list of names, or a number, because \
-             `{name}` stands outside quotes in `query` (put it inside quotes to search for text); got {}",
+            "a field or object name, a comma-separated list of names, a number, true or false, \
+             a date or dateTime (2024-05-01, 2024-05-01T13:45:00Z) or a date literal (TODAY, \
+             LAST_N_DAYS:30), because `{name}` stands outside quotes in `query` (put it inside \
+             quotes to search for text); got {}",
             shown_value(&text)
         ),
     ))
@@ -255,6 +396,20 @@ mod tests {
             condition("Account.Name", &text("x' OR Name != '")).unwrap(),
             r"Account.Name = 'x\' OR Name != \''"
         );
+    }
+
+    #[test]
+    fn a_like_condition_has_only_percent_for_a_wildcard() {
+        assert_eq!(
+            condition("Email", &text("jim_smith%")).unwrap(),
+            r"Email LIKE 'jim\_smith%'"
+        );
+        assert_eq!(
+            condition("Name", &text("O'B_%\\")).unwrap(),
+            r"Name LIKE 'O\'B\_%\\'"
+        );
+        // Without `%` there is no LIKE, so `_` needs no escape.
+        assert_eq!(condition("Name", &text("a_b")).unwrap(), "Name = 'a_b'");
     }
 
     #[test]
@@ -334,6 +489,81 @@ mod tests {
         assert!(error.to_string().contains("`object`"), "{error}");
         assert!(substitute("select Id from Case limit n", &[("n", text("5 OFFSET 2"))]).is_err());
         assert!(substitute("select Id from Case limit n", &[("n", text(""))]).is_err());
+    }
+
+    #[test]
+    fn unquoted_replacements_take_dates_date_literals_and_null() {
+        let template = "select Id from Case where CreatedDate > since";
+        for (value, written) in [
+            (text("2024-05-01"), "2024-05-01"),
+            (text(" 2024-05-01T13:45:00Z "), "2024-05-01T13:45:00Z"),
+            (
+                text("2024-05-01T13:45:00.000+01:00"),
+                "2024-05-01T13:45:00.000+01:00",
+            ),
+            (
+                text("2024-05-01T13:45:00-08:00"),
+                "2024-05-01T13:45:00-08:00",
+            ),
+            (text("2024-02-29"), "2024-02-29"),
+            (text("TODAY"), "TODAY"),
+            (text("yesterday"), "yesterday"),
+            (text("LAST_N_DAYS:30"), "LAST_N_DAYS:30"),
+            (text("NEXT_N_WEEKS:2"), "NEXT_N_WEEKS:2"),
+            (text("N_FISCAL_YEARS_AGO:1"), "N_FISCAL_YEARS_AGO:1"),
+            (text("THIS_FISCAL_QUARTER"), "THIS_FISCAL_QUARTER"),
+            (text("true"), "true"),
+            (Scalar::Bool(false), "false"),
+            (Scalar::Null, "null"),
+        ] {
+            let soql = substitute(template, &[("since", value.clone())])
+                .unwrap_or_else(|error| panic!("{value:?}: {error}"));
+            assert_eq!(
+                soql,
+                format!("select Id from Case where CreatedDate > {written}"),
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unquoted_replacements_refuse_near_misses_of_dates() {
+        let template = "select Id from Case where CreatedDate > since";
+        for bad in [
+            "2024-05-01 OR Id != null",
+            "2024-05-01)",
+            "2024-5-1",
+            "2024-13-01",
+            "2023-02-29",
+            "2024-05-01T13:45:00",
+            "2024-05-01T13:45Z",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T13:45:00.0000Z",
+            "2024-05-01T13:45:00+0100",
+            "2024-05-01T13:45:00+01:00 OR Id != null",
+            "2024-05-01 13:45:00Z",
+            "LAST_N_DAYS:30 OR",
+            "LAST_N_DAYS:",
+            "LAST_N_DAYS:-1",
+            "LAST_N_DAYS:3.5",
+            "LAST_N_DAYS:1234567890",
+            "TODAY:1",
+            "TODAY)",
+            "TODAY OR Id != null",
+            "",
+        ] {
+            let error = substitute(template, &[("since", text(bad))]).unwrap_err();
+            assert!(error.to_string().contains("`since`"), "{bad:?}: {error}");
+        }
+        // Inside quotes a null is the empty text, as before.
+        assert_eq!(
+            substitute(
+                "select Id from Case where Subject = 'subj'",
+                &[("subj", Scalar::Null)]
+            )
+            .unwrap(),
+            "select Id from Case where Subject = ''"
+        );
     }
 
     #[test]

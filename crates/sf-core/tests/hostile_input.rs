@@ -141,6 +141,20 @@ fn catalogue() -> Vec<Case> {
             outcome: soql(r"SELECT Id FROM Contact WHERE LastName LIKE '%\' OR Name LIKE \'%'"),
         },
         Case {
+            what: "an underscore in a LIKE value matches only itself",
+            operation: Operation::Lookup,
+            parameters: lookup(json!({"Email": "jim_smith%"})),
+            outcome: soql(r"SELECT Id FROM Contact WHERE Email LIKE 'jim\_smith%'"),
+        },
+        Case {
+            what: "underscores, quotes and backslashes in a LIKE value",
+            operation: Operation::Lookup,
+            parameters: lookup(json!({"LastName": "_%' OR Name LIKE '_\\"})),
+            outcome: soql(
+                r"SELECT Id FROM Contact WHERE LastName LIKE '\_%\' OR Name LIKE \'\_\\'",
+            ),
+        },
+        Case {
             what: "a phone condition keeps only the digits",
             operation: Operation::Lookup,
             parameters: lookup(json!({"MobilePhone": "+1 (555) 123-4567' OR Id != '"})),
@@ -269,6 +283,54 @@ fn catalogue() -> Vec<Case> {
             outcome: soql("SELECT Id, Name FROM Contact"),
         },
         Case {
+            what: "a dateTime where a date stands",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01T13:45:00.000+01:00"}),
+            outcome: soql("SELECT Id FROM Case WHERE CreatedDate > 2024-05-01T13:45:00.000+01:00"),
+        },
+        Case {
+            what: "a date literal with a count where a date stands",
+            operation: Operation::QueryOne,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since", "since": "LAST_N_DAYS:30"}),
+            outcome: soql("SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:30"),
+        },
+        Case {
+            what: "a null where a value stands becomes null, not nothing",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Contact WHERE Email != email", "email": null}),
+            outcome: soql("SELECT Id FROM Contact WHERE Email != null"),
+        },
+        Case {
+            what: "a date followed by a clause",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01 OR Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a dateTime followed by a clause",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate > since", "since": "2024-05-01T00:00:00Z) OR (Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal followed by an operator",
+            operation: Operation::QueryOne,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since Id != null", "since": "LAST_N_DAYS:30 OR"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal closing a parenthesis",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE (CreatedDate = since)", "since": "TODAY) OR (Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "a date literal with a count that is no number",
+            operation: Operation::Query,
+            parameters: json!({"query": "SELECT Id FROM Case WHERE CreatedDate = since", "since": "LAST_N_DAYS:1 OR Id != null"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
             what: "a replacement named to cover a whole literal",
             operation: Operation::Query,
             parameters: json!({
@@ -362,6 +424,24 @@ fn catalogue() -> Vec<Case> {
             what: "an object with a query string",
             operation: Operation::Create,
             parameters: json!({"sf_object": "Case?_HttpMethod=DELETE", "Subject": "x"}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
+            what: "an object with a format suffix Salesforce would answer in XML",
+            operation: Operation::Create,
+            parameters: json!({"sf_object": "Case.xml", "Subject": "x"}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
+            what: "an update of an object with a format suffix",
+            operation: Operation::Update,
+            parameters: json!({"sf_object": "Case.json", "sf_id": CASE_ID, "Status": "x"}),
+            outcome: Outcome::Refused("sf_object"),
+        },
+        Case {
+            what: "a delete of an object with a format suffix",
+            operation: Operation::Delete,
+            parameters: json!({"sf_object": "Case.xml", "sf_id": CASE_ID}),
             outcome: Outcome::Refused("sf_object"),
         },
         Case {
@@ -460,19 +540,75 @@ fn catalogue() -> Vec<Case> {
         },
         // ---- search and searchOne ----
         Case {
-            what: "SOSL reserved characters in q stay one JSON string",
+            what: "SOSL reserved characters in q are escaped, the wildcards kept",
             operation: Operation::Search,
             parameters: json!({"q": "a?&|!{}[]()^~*:\\\"'+-} RETURNING User(Id)", "sf_fields": "Id", "sf_object": "Case"}),
             outcome: json_request(
                 "POST",
                 "/parameterizedSearch",
                 search_body(
-                    "a?&|!{}[]()^~*:\\\"'+-} RETURNING User(Id)",
+                    r#"a?\&\|\!\{\}\[\]\(\)\^\~*\:\\\"\'\+\-\} RETURNING User\(Id\)"#,
                     &["Id"],
                     json!({"name": "Case"}),
                     Some(100),
                 ),
             ),
+        },
+        Case {
+            what: "a name with an apostrophe searches for itself",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "O'Brien", "sf_fields": "Id", "sf_object": "Contact"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(r"O\'Brien", &["Id"], json!({"name": "Contact"}), None),
+            ),
+        },
+        Case {
+            what: "a spoken phone number searches for itself",
+            operation: Operation::Search,
+            parameters: json!({"q": "+1 (415) 555-0100", "sf_fields": "Id", "sf_object": "Contact"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(
+                    r"\+1 \(415\) 555\-0100",
+                    &["Id"],
+                    json!({"name": "Contact"}),
+                    Some(100),
+                ),
+            ),
+        },
+        Case {
+            what: "a reference with a hyphen excludes nothing",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "AB-123", "sf_fields": "Id", "sf_object": "Case"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(r"AB\-123", &["Id"], json!({"name": "Case"}), None),
+            ),
+        },
+        Case {
+            what: "SOSL syntax asked for goes as written",
+            operation: Operation::Search,
+            parameters: json!({"q": "\"Jim Smith\" OR Smi* -Acme", "sf_fields": "Id", "sf_object": "Contact", "sf_search_syntax": "sosl"}),
+            outcome: json_request(
+                "POST",
+                "/parameterizedSearch",
+                search_body(
+                    "\"Jim Smith\" OR Smi* -Acme",
+                    &["Id"],
+                    json!({"name": "Contact"}),
+                    Some(100),
+                ),
+            ),
+        },
+        Case {
+            what: "a search syntax that is not sosl",
+            operation: Operation::SearchOne,
+            parameters: json!({"q": "x", "sf_fields": "Id", "sf_object": "Case", "sf_search_syntax": "sosl' OR"}),
+            outcome: Outcome::Refused("sf_search_syntax"),
         },
         Case {
             what: "an oversized q",

@@ -13,7 +13,7 @@ use crate::salesforce::ApiRequest;
 
 pub async fn run(call: &Invocation<'_>) -> Result<Value> {
     let object = call.parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = api_name::identifier(OBJECT, &object)?;
+    let object = api_name::object_in_path(OBJECT, &object)?;
     let fields = record_body::fields(call, &[OBJECT])?;
     let request = ApiRequest::write(
         "create",

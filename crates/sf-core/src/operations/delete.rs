@@ -14,7 +14,7 @@ use crate::salesforce::ApiRequest;
 pub async fn run(call: &Invocation<'_>) -> Result<Value> {
     let parameters = call.parameters;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
-    let object = api_name::identifier(OBJECT, &object)?;
+    let object = api_name::object_in_path(OBJECT, &object)?;
     let id = record_id(ID, &parameters.required(ID, ID_EXPECTED)?)?;
     let request = ApiRequest::write(
         "delete",

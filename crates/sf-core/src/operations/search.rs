@@ -1,5 +1,7 @@
 //! `search` and `searchOne`: a parameterized search (`POST /parameterizedSearch`) for
-//! `q` in one sObject, with an optional `where` and, for search, `overallLimit`.
+//! `q` in one sObject, with an optional `where` and, for search, `overallLimit`. `q` is
+//! text to search for, SOSL's reserved characters escaped, unless `sf_search_syntax` =
+//! `sosl` (see [`crate::sosl`]).
 
 use serde_json::{Value, json};
 
@@ -11,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::masking::shown_value;
 use crate::parameters::{FIELDS, FIELDS_EXPECTED, OBJECT, OBJECT_EXPECTED};
 use crate::soql;
+use crate::sosl::{self, SEARCH_SYNTAX, SearchSyntax};
 
 const Q: &str = "q";
 const WHERE: &str = "where";
@@ -22,6 +25,8 @@ const MAX_OVERALL_LIMIT: u64 = 2000;
 pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     let parameters = call.parameters;
     let q = parameters.required(Q, "the text to search for")?;
+    let syntax = SearchSyntax::from_parameter(parameters.optional(SEARCH_SYNTAX)?.as_deref())?;
+    let q = sosl::search_text(&q, syntax);
     let fields = api_name::field_list(FIELDS, &parameters.required(FIELDS, FIELDS_EXPECTED)?)?;
     let object = parameters.required(OBJECT, OBJECT_EXPECTED)?;
     let mut sobject = json!({"name": api_name::identifier(OBJECT, &object)?});
