@@ -66,6 +66,7 @@ mod lock;
 mod model;
 mod resources;
 mod soql;
+mod sosl;
 mod state;
 mod stats;
 
