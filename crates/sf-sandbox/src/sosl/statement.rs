@@ -99,7 +99,7 @@ pub fn parse_statement(text: &str) -> Result<Statement, SoslError> {
 }
 
 /// The offset of the brace opening the search text: `FIND` (any case), then
-/// spaces, then `{`.
+/// `{`, spaces between them or not.
 fn find_clause_brace(chars: &[char]) -> Option<usize> {
     let start = chars.iter().position(|c| !c.is_whitespace())?;
     let keyword: String = chars.get(start..start + 4)?.iter().collect();
@@ -107,7 +107,7 @@ fn find_clause_brace(chars: &[char]) -> Option<usize> {
         return None;
     }
     let brace = (start + 4..chars.len()).find(|&i| !chars[i].is_whitespace())?;
-    (chars[brace] == '{' && brace > start + 4).then_some(brace)
+    (chars[brace] == '{').then_some(brace)
 }
 
 struct Clauses {
@@ -258,7 +258,7 @@ mod tests {
             "SELECT Id FROM Account",
             "FIND acme",
             "FIND 'acme'",
-            "FIND{acme}",
+            "FINDER {acme}",
             "",
         ] {
             let error = parse_statement(text).unwrap_err();
@@ -266,6 +266,7 @@ mod tests {
             assert_eq!(error.message, NO_SEARCH_TERM);
         }
         assert!(parse_statement("  FIND  {acme}").is_ok());
+        assert!(parse_statement("find{acme}").is_ok());
     }
 
     #[test]
