@@ -1,6 +1,7 @@
 //! A SOSL statement, as `GET /search?q=` takes it (Salesforce's SOSL reference,
 //! "SOSL Syntax"): `FIND {text}`, optionally `IN ALL|NAME|EMAIL|PHONE FIELDS`,
-//! optionally `RETURNING Object, Object(field, … WHERE condition LIMIT n), …`,
+//! optionally `RETURNING Object, Object(field, … WHERE condition ORDER BY …
+//! LIMIT n), …`,
 //! optionally an overall `LIMIT n`. Past the braces the text is SOQL-like, so
 //! it goes through the SOQL tokenizer, and each WHERE through the SOQL parser.
 
@@ -28,6 +29,9 @@ pub struct Returning {
     pub fields: Vec<(String, usize)>,
     /// The WHERE condition, and the offset in the statement its text starts at.
     pub condition: Option<(Condition, usize)>,
+    /// The text after ORDER BY, and the offset in the statement it starts at;
+    /// it is SOQL's ORDER BY, read by the SOQL parser once the object is known.
+    pub order_by: Option<(String, usize)>,
     pub limit: Option<usize>,
 }
 
@@ -165,6 +169,7 @@ impl Clauses {
             object_position,
             fields: Vec::new(),
             condition: None,
+            order_by: None,
             limit: None,
         };
         if self.peek().kind != TokenKind::LParen {
@@ -178,7 +183,21 @@ impl Clauses {
         }
         if self.keyword("WHERE") {
             self.next += 1;
-            returning.condition = Some(self.condition()?);
+            let (text, offset) = self.clause_text(true);
+            let condition = parse_condition(&text).map_err(|e| SoslError::from_soql(e, offset))?;
+            returning.condition = Some((condition, offset));
+        }
+        if self.keyword("ORDER") {
+            self.next += 1;
+            let by = self.take();
+            if !by.is_keyword("BY") {
+                return Err(self.unexpected(&by));
+            }
+            let (text, offset) = self.clause_text(false);
+            if text.trim().is_empty() {
+                return Err(self.unexpected(&self.peek().clone()));
+            }
+            returning.order_by = Some((text, offset));
         }
         if self.keyword("LIMIT") {
             self.next += 1;
@@ -191,9 +210,9 @@ impl Clauses {
         Ok(returning)
     }
 
-    /// The WHERE condition: its text runs to the `LIMIT` or `)` that closes
-    /// the object's clause, and is parsed by the SOQL parser.
-    fn condition(&mut self) -> Result<(Condition, usize), SoslError> {
+    /// The text of a WHERE (`stop_at_order`) or ORDER BY clause: it runs to the
+    /// ORDER, LIMIT or `)` that ends it; answered with its offset in the statement.
+    fn clause_text(&mut self, stop_at_order: bool) -> (String, usize) {
         let start = self.peek().position;
         let mut depth = 0usize;
         loop {
@@ -203,16 +222,20 @@ impl Clauses {
                 TokenKind::LParen => depth += 1,
                 TokenKind::RParen if depth == 0 => break,
                 TokenKind::RParen => depth -= 1,
-                TokenKind::Word(_) if depth == 0 && token.is_keyword("LIMIT") => break,
+                TokenKind::Word(_)
+                    if depth == 0
+                        && (token.is_keyword("LIMIT")
+                            || (stop_at_order && token.is_keyword("ORDER"))) =>
+                {
+                    break;
+                }
                 _ => {}
             }
             self.next += 1;
         }
         let end = self.peek().position.min(self.rest.len());
         let text: String = self.rest[start..end].iter().collect();
-        let condition =
-            parse_condition(&text).map_err(|e| SoslError::from_soql(e, self.offset + start))?;
-        Ok((condition, self.offset + start))
+        (text, self.offset + start)
     }
 }
 
@@ -283,6 +306,8 @@ mod tests {
             "FIND {acme} RETURNING Account(Id LIMIT x)",
             "FIND {acme} LIMIT 5 RETURNING Account",
             "FIND {acme} WITH HIGHLIGHT",
+            "FIND {acme} RETURNING Account(Id ORDER Name)",
+            "FIND {acme} RETURNING Account(Id ORDER BY)",
         ] {
             assert_eq!(
                 parse_statement(text).unwrap_err().code,
@@ -298,5 +323,13 @@ mod tests {
             parse_statement("FIND {acme} RETURNING Account(Id WHERE Name = 'x')").unwrap();
         let (_, offset) = statement.returning.unwrap()[0].condition.clone().unwrap();
         assert_eq!(offset, 39);
+        let statement = parse_statement(
+            "FIND {acme} RETURNING Account(Id WHERE Name != null ORDER BY Name DESC LIMIT 3)",
+        )
+        .unwrap();
+        let returning = &statement.returning.unwrap()[0];
+        assert_eq!(returning.order_by, Some(("Name DESC ".to_string(), 61)));
+        assert_eq!(returning.limit, Some(3));
+        assert!(returning.condition.is_some());
     }
 }

@@ -196,6 +196,35 @@ async fn where_and_limits_cut_each_object_and_the_whole() {
 }
 
 #[tokio::test]
+async fn order_by_sorts_each_object_before_its_limit() {
+    let sandbox = start().await;
+    let (status, body) = sosl(
+        &sandbox,
+        "FIND {test} RETURNING Case(Subject, Priority WHERE Status = 'New' ORDER BY Priority DESC, Subject LIMIT 2)",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Picklist values sort as text: Medium before Low before High, descending.
+    assert_eq!(
+        found(&body),
+        vec![
+            pair("Case", "5008V0000000004QAA"),
+            pair("Case", "5008V0000000006QAA")
+        ]
+    );
+    let (status, body) = sosl(&sandbox, "FIND {test} RETURNING Case(Id ORDER BY Nope)").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "INVALID_FIELD");
+    assert!(
+        body[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ERROR at Row:1:Column:39"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn no_search_answers_more_than_two_thousand_records() {
     let sandbox = start().await;
     for n in 0..2001 {

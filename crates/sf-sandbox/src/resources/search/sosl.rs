@@ -1,7 +1,7 @@
 //! `GET /services/data/vNN.N/search?q=FIND …`: a SOSL statement (parsed by
 //! [`crate::sosl::statement`]) run against the org. Each RETURNING object is
-//! searched in turn (all objects, ids only, without RETURNING), its WHERE
-//! evaluated by the SOQL pipeline and its LIMIT applied; the overall LIMIT (at
+//! searched in turn (all objects, ids only, without RETURNING), its WHERE and
+//! ORDER BY evaluated by the SOQL pipeline and its LIMIT applied; the overall LIMIT (at
 //! most, and by default, 2,000) cuts the whole. The answer is Salesforce's:
 //! `{"searchRecords": [record with attributes, …]}`.
 
@@ -20,7 +20,7 @@ use crate::http::errors::ApiError;
 use crate::http::json::json_response;
 use crate::model::field_paths::{ResolvedField, resolve_field_path};
 use crate::model::records::project;
-use crate::soql::{bind_condition, matches};
+use crate::soql::{bind_condition, bind_query, matches, order_records, parse_query};
 use crate::sosl::SoslError;
 use crate::sosl::statement::{Returning, parse_statement};
 use crate::state::AppState;
@@ -45,6 +45,7 @@ pub async fn search(
                 object_position: 0,
                 fields: Vec::new(),
                 condition: None,
+                order_by: None,
                 limit: None,
             })
             .collect()
@@ -86,15 +87,36 @@ pub async fn search(
             ),
             None => None,
         };
+        // ORDER BY is SOQL's: read as the ORDER BY of a query on this object,
+        // its errors moved back to where the clause stands in the statement.
+        let order_by = match &spec.order_by {
+            Some((text, offset)) => {
+                let prefix = format!("SELECT Id FROM {} ORDER BY ", object.name);
+                let prefix_len = prefix.chars().count();
+                parse_query(&format!("{prefix}{text}"))
+                    .and_then(|q| bind_query(schema, &q))
+                    .map_err(|mut e| {
+                        e.position = e.position.map(|p| p.saturating_sub(prefix_len));
+                        refuse(SoslError::from_soql(e, *offset))
+                    })?
+                    .order_by
+            }
+            None => Vec::new(),
+        };
         let limit = spec.limit.unwrap_or(MAX_RESULTS);
-        let found = store
+        let mut found: Vec<_> = store
             .records(&object.name)
             .iter()
             .filter(|r| record_matches(object, r, statement.scope, &statement.search))
             .filter(|r| condition.as_ref().is_none_or(|c| matches(&store, r, c)))
-            .take(limit)
-            .map(|r| project(&store, object, r, &fields, &version));
-        results.extend(found);
+            .collect();
+        found.sort_by(|a, b| order_records(&store, a, b, &order_by));
+        results.extend(
+            found
+                .into_iter()
+                .take(limit)
+                .map(|r| project(&store, object, r, &fields, &version)),
+        );
     }
     results.truncate(overall_limit);
     Ok(json_response(
