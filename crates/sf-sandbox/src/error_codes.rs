@@ -37,6 +37,9 @@ pub enum ErrorCode {
     MalformedId,
     /// SOQL that does not parse.
     MalformedQuery,
+    /// SOSL (or a search term) that does not parse: an unescaped reserved
+    /// character, a missing `FIND {…}`, an unknown clause.
+    MalformedSearch,
     /// An HTTP method the resource does not take.
     MethodNotAllowed,
     /// A required request parameter is absent.
@@ -73,6 +76,7 @@ impl ErrorCode {
             ErrorCode::JsonParserError => "JSON_PARSER_ERROR",
             ErrorCode::MalformedId => "MALFORMED_ID",
             ErrorCode::MalformedQuery => "MALFORMED_QUERY",
+            ErrorCode::MalformedSearch => "MALFORMED_SEARCH",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorCode::MissingArgument => "MISSING_ARGUMENT",
             ErrorCode::NotFound => "NOT_FOUND",

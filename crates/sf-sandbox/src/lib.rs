@@ -13,8 +13,11 @@
 //!   paths such as `Account.Owner.Name`, FROM, WHERE with `= != < > <= >= LIKE IN`,
 //!   `AND OR NOT` and parentheses, ORDER BY, LIMIT, OFFSET) and its
 //!   `nextRecordsUrl` batches;
-//! - `POST /services/data/vNN.N/parameterizedSearch` (case-insensitive substring
-//!   match on text fields, digits-only match on phone fields);
+//! - `POST /services/data/vNN.N/parameterizedSearch` and
+//!   `GET /services/data/vNN.N/search?q=FIND {…} IN … FIELDS RETURNING …` (SOSL's
+//!   search text: reserved characters refused unless escaped, whole-word,
+//!   case-insensitive matching with `*`/`?` wildcards and `AND`/`OR`/`AND NOT`,
+//!   digits-only matching on phone fields, at most 2,000 records);
 //! - `POST|GET|PATCH|DELETE /services/data/vNN.N/sobjects/<Object>[/<id>]`;
 //! - `POST /services/data/vNN.N/chatter/feed-elements` and
 //!   `…/feed-elements/<id>/capabilities/comments/items`.
@@ -41,6 +44,7 @@
 //! - `model/`: the org and Salesforce's rules for it (`schema`, `field_paths`,
 //!   `store`, `records`, `values`, `ids`, `tokens`, `seed`), with no HTTP in it;
 //! - `soql/`: the SOQL pipeline (tokenizer, parser, evaluator);
+//! - `sosl/`: SOSL's search text and statements, their WHERE handed to `soql/`;
 //! - `http/`: `routes`, the `guard` every data request passes, Salesforce's error
 //!   answers (`errors`) and JSON bodies (`json`);
 //! - `error_codes` (every `errorCode` answered), `faults`, `stats`, and `admin`
@@ -66,6 +70,7 @@ mod lock;
 mod model;
 mod resources;
 mod soql;
+mod sosl;
 mod state;
 mod stats;
 

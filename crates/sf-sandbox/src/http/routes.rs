@@ -29,6 +29,15 @@ pub fn router(app: Arc<AppState>) -> Router {
             post(search::parameterized::parameterized_search),
         )
         .route(
+            "/services/data/{version}/parameterizedSearch/",
+            post(search::parameterized::parameterized_search),
+        )
+        .route("/services/data/{version}/search", get(search::sosl::search))
+        .route(
+            "/services/data/{version}/search/",
+            get(search::sosl::search),
+        )
+        .route(
             "/services/data/{version}/sobjects/{object}",
             post(sobjects::create),
         )

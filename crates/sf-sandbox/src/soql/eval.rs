@@ -334,7 +334,7 @@ pub fn like_matches(pattern: &[LikePiece], text: &str) -> bool {
     pattern[p..].iter().all(|piece| *piece == LikePiece::AnyRun)
 }
 
-fn order_records(store: &Store, a: &Record, b: &Record, order_by: &[OrderBy]) -> Ordering {
+pub fn order_records(store: &Store, a: &Record, b: &Record, order_by: &[OrderBy]) -> Ordering {
     for item in order_by {
         let (x, y) = (
             value_of(store, a, &item.field),

@@ -14,7 +14,7 @@ pub mod eval;
 pub mod parser;
 pub mod tokenizer;
 
-pub use eval::{bind_condition, bind_query, execute, matches};
+pub use eval::{bind_condition, bind_query, execute, matches, order_records};
 pub use parser::{parse_condition, parse_query};
 
 /// A query Salesforce would refuse.

@@ -9,6 +9,7 @@ mod oauth;
 mod query;
 mod routing;
 mod search;
+mod search_sosl;
 mod sessions;
 mod sobjects;
 mod support;

@@ -1,70 +1,62 @@
-//! How the search index matches a term, for every search resource: text fields
-//! match a case-insensitive substring; phone fields match on digits only, so
-//! `1122334455` finds `+44 1122 334455` (the reason phone lookups use search
-//! rather than SOQL); a [`Scope`] (ALL, NAME, EMAIL, PHONE) narrows the fields
-//! searched.
+//! How the search index matches parsed search text ([`SearchExpr`]), for every
+//! search resource. Salesforce's index "splits record information separated by
+//! spaces or punctuation into separate tokens" (SOSL reference, FIND), so a
+//! term matches whole words, case-insensitively, with `*` and `?` as
+//! wildcards; a term with punctuation (`O\'Brien`) matches its words in a row.
+//! Phone fields match on digits only, so `1122334455` finds `+44 1122 334455`
+//! (the reason phone lookups use search rather than SOQL). Terms are ANDed
+//! unless `OR` joins them; each term may match any searched field of the
+//! record. A [`Scope`] (ALL, NAME, EMAIL, PHONE) narrows the fields searched.
 
 use serde_json::Value;
 
 use crate::model::schema::{FieldDef, FieldType, ObjectDef};
 use crate::model::store::Record;
-
-/// Which fields a term is looked for in (`"in"` of the request).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Name,
-    Email,
-    Phone,
-}
-
-impl Scope {
-    pub fn parse(text: &str) -> Option<Scope> {
-        match text.to_ascii_uppercase().as_str() {
-            "ALL" => Some(Scope::All),
-            "NAME" => Some(Scope::Name),
-            "EMAIL" => Some(Scope::Email),
-            "PHONE" => Some(Scope::Phone),
-            _ => None,
-        }
-    }
-}
-
-/// The search term, reduced to what matching needs.
-pub struct Term {
-    /// Read by each search resource to refuse a term that is too short.
-    pub(super) lowered: String,
-    digits: String,
-}
-
-impl Term {
-    /// Quotes and SOSL wildcards are dropped: the sandbox matches substrings anyway.
-    pub fn new(q: &str) -> Term {
-        let cleaned: String = q
-            .trim()
-            .trim_matches('"')
-            .chars()
-            .filter(|c| !matches!(c, '*' | '?'))
-            .collect();
-        Term {
-            lowered: cleaned.trim().to_lowercase(),
-            digits: digits_of(&cleaned),
-        }
-    }
-}
+pub use crate::sosl::Scope;
+use crate::sosl::text::{Piece, SearchExpr, Term};
 
 fn digits_of(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Whether the digits of `term` occur in the digits of the phone number `value`.
+/// Whether `term` is a phone number (digits and punctuation, no letters) whose
+/// digits occur in the digits of the phone number `value`. A term with letters
+/// (`AB\-123`) is a word, not a number, even if it holds digits.
 pub fn phone_matches(term: &Term, value: &str) -> bool {
-    !term.digits.is_empty() && digits_of(value).contains(&term.digits)
+    let digits = term.digits();
+    !digits.is_empty() && !term.has_letters() && digits_of(value).contains(&digits)
 }
 
-/// Whether `value` contains the term, ignoring case.
+/// `value` split into lowercase words at spaces and punctuation, as the index does.
+fn words_of(value: &str) -> Vec<Vec<char>> {
+    value
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().chars().collect())
+        .collect()
+}
+
+/// Whether one word of the term (wildcards included) matches one word of a value.
+fn word_matches(pattern: &[Piece], word: &[char]) -> bool {
+    match pattern.split_first() {
+        None => word.is_empty(),
+        Some((Piece::AnyRun, rest)) => {
+            (0..=word.len()).any(|skip| word_matches(rest, &word[skip..]))
+        }
+        Some((Piece::AnyOne, rest)) => !word.is_empty() && word_matches(rest, &word[1..]),
+        Some((Piece::Char(c), rest)) => word.first() == Some(c) && word_matches(rest, &word[1..]),
+    }
+}
+
+/// Whether the words of `term` occur, in a row, among the words of `value`.
 pub fn text_matches(term: &Term, value: &str) -> bool {
-    !term.lowered.is_empty() && value.to_lowercase().contains(&term.lowered)
+    let pattern = term.words();
+    let words = words_of(value);
+    !pattern.is_empty()
+        && words.len() >= pattern.len()
+        && words
+            .windows(pattern.len())
+            .any(|run| run.iter().zip(&pattern).all(|(w, p)| word_matches(p, w)))
 }
 
 /// Whether `field`'s `value` matches the term within `scope`.
@@ -79,13 +71,33 @@ pub fn field_matches(scope: Scope, field: &FieldDef, value: &str, term: &Term) -
     }
 }
 
-pub fn record_matches(object: &ObjectDef, record: &Record, scope: Scope, term: &Term) -> bool {
-    object.fields.iter().any(|field| {
-        record
-            .get(&field.name)
-            .and_then(Value::as_str)
-            .is_some_and(|value| field_matches(scope, field, value, term))
-    })
+fn term_matches(object: &ObjectDef, record: &Record, scope: Scope, term: &Term) -> bool {
+    // A one-character word beside longer ones is below the index's minimum: it
+    // narrows nothing.
+    term.is_short()
+        || object.fields.iter().any(|field| {
+            record
+                .get(&field.name)
+                .and_then(Value::as_str)
+                .is_some_and(|value| field_matches(scope, field, value, term))
+        })
+}
+
+pub fn record_matches(
+    object: &ObjectDef,
+    record: &Record,
+    scope: Scope,
+    search: &SearchExpr,
+) -> bool {
+    match search {
+        SearchExpr::Term(term) => term_matches(object, record, scope, term),
+        SearchExpr::And(all) => all.iter().all(|s| record_matches(object, record, scope, s)),
+        SearchExpr::Or(any) => any.iter().any(|s| record_matches(object, record, scope, s)),
+        SearchExpr::AndNot(wanted, unwanted) => {
+            record_matches(object, record, scope, wanted)
+                && !record_matches(object, record, scope, unwanted)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,23 +105,58 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::sosl::text::{Closing, parse_search_text};
 
-    #[test]
-    fn phone_matching_ignores_punctuation_on_both_sides() {
-        let term = Term::new("1122334455");
-        assert!(phone_matches(&term, "+44 1122 334455"));
-        assert!(phone_matches(&Term::new("(555) 123-4567"), "555.123.4567"));
-        assert!(phone_matches(&Term::new("5551234567"), "+1 (555) 123-4567"));
-        assert!(!phone_matches(&term, "+44 1122 334466"));
-        assert!(!phone_matches(&Term::new("call me"), "555 1234"));
+    fn term(text: &str) -> Term {
+        let chars: Vec<char> = text.chars().collect();
+        match parse_search_text(&chars, 0, Closing::EndOfText).unwrap().0 {
+            SearchExpr::Term(term) => term,
+            other => panic!("not one term: {other:?}"),
+        }
     }
 
     #[test]
-    fn text_matching_is_a_case_insensitive_substring() {
-        let term = Term::new("ACME");
-        assert!(text_matches(&term, "Acme Corporation"));
-        assert!(text_matches(&Term::new("\"corp*\""), "Acme Corporation"));
-        assert!(!text_matches(&term, "Globex"));
+    fn phone_matching_ignores_punctuation_on_both_sides() {
+        let t = term("1122334455");
+        assert!(phone_matches(&t, "+44 1122 334455"));
+        assert!(phone_matches(&term(r"\(555\)\ 123\-4567"), "555.123.4567"));
+        assert!(phone_matches(&term(r"\+15551234567"), "+1 (555) 123-4567"));
+        assert!(!phone_matches(&t, "+44 1122 334466"));
+        assert!(!phone_matches(&term("\"call me\""), "555 1234"));
+        assert!(!phone_matches(&term(r"AB\-123"), "555 123 4567"));
+    }
+
+    #[test]
+    fn text_matches_whole_words_ignoring_case() {
+        let t = term("ACME");
+        assert!(text_matches(&t, "Acme Corporation"));
+        assert!(text_matches(&t, "sam.lee@acme.example"));
+        assert!(!text_matches(&term("acm"), "Acme Corporation"));
+        assert!(!text_matches(&t, "Globex"));
+        assert!(text_matches(
+            &term("\"test subject\""),
+            "test subject unique"
+        ));
+        assert!(!text_matches(
+            &term("\"subject test\""),
+            "test subject unique"
+        ));
+    }
+
+    #[test]
+    fn wildcards_match_within_a_word() {
+        assert!(text_matches(&term("corp*"), "Acme Corporation"));
+        assert!(text_matches(&term("jo?n"), "John Doe"));
+        assert!(!text_matches(&term("jo?n"), "Jon Doe"));
+        assert!(text_matches(&term("sa*a"), "Samantha Lee"));
+        assert!(!text_matches(&term("sam?"), "Sam Lee"));
+    }
+
+    #[test]
+    fn escaped_punctuation_matches_the_words_around_it() {
+        assert!(text_matches(&term(r"O\'Brien"), "Aoife O'Brien"));
+        assert!(text_matches(&term(r"AB\-123"), "Part AB-123 recall"));
+        assert!(!text_matches(&term(r"AB\-124"), "Part AB-123 recall"));
     }
 
     #[test]
@@ -118,11 +165,11 @@ mod tests {
         let phone = field(json!({"name": "Phone", "type": "phone"}));
         let email = field(json!({"name": "Email", "type": "email"}));
         let name = field(json!({"name": "Name", "type": "string", "nameField": true}));
-        let term = Term::new("555 1234");
-        assert!(field_matches(Scope::Phone, &phone, "(555) 1234", &term));
-        assert!(field_matches(Scope::All, &phone, "(555) 1234", &term));
-        assert!(!field_matches(Scope::Name, &phone, "(555) 1234", &term));
-        let word = Term::new("smith");
+        let number = term("\"555 1234\"");
+        assert!(field_matches(Scope::Phone, &phone, "(555) 1234", &number));
+        assert!(field_matches(Scope::All, &phone, "(555) 1234", &number));
+        assert!(!field_matches(Scope::Name, &phone, "(555) 1234", &number));
+        let word = term("smith");
         assert!(field_matches(
             Scope::Email,
             &email,

@@ -1,6 +1,8 @@
 //! The search resources: Parameterized Search (`POST /parameterizedSearch`,
-//! [`parameterized`]) now, and SOSL search (`GET /search?q=`) beside it as
-//! `sosl.rs` when it comes. Both match terms the same way ([`matching`]).
+//! [`parameterized`]) and SOSL search (`GET /search?q=`, [`sosl`]). Both read
+//! their search text with [`crate::sosl::text`] and match it the same way
+//! ([`matching`]).
 
 pub mod matching;
 pub mod parameterized;
+pub mod sosl;

@@ -1,7 +1,9 @@
-//! `POST /services/data/vNN.N/parameterizedSearch`: a search term matched (see
+//! `POST /services/data/vNN.N/parameterizedSearch`: the search text `q` (SOSL's
+//! FIND text without the braces: reserved characters refused unless escaped, a
+//! term of two characters at least; see [`crate::sosl::text`]) matched (see
 //! [`super::matching`]) against the records of the listed objects. Each object's
-//! `where` is parsed by the SOQL WHERE parser; `limit` and `overallLimit` cut the
-//! answer.
+//! `where` is parsed by the SOQL WHERE parser; `limit` (else `defaultLimit`) and
+//! `overallLimit` cut the answer, never past Salesforce's 2,000.
 
 use std::sync::Arc;
 
@@ -11,17 +13,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::matching::{Scope, Term, record_matches};
+use super::matching::{Scope, record_matches};
 use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::json::{json_object, json_response};
 use crate::model::field_paths::{ResolvedField, resolve_field_path};
 use crate::model::records::project;
 use crate::soql::{bind_condition, matches, parse_condition};
+use crate::sosl::text::{Closing, parse_search_text};
 use crate::state::AppState;
 
 /// Salesforce's ceiling, and the default, for `overallLimit`.
-const MAX_RESULTS: usize = 2000;
+pub const MAX_RESULTS: usize = 2000;
 
 /// A limit sent as a number or as numeric text (Connect hands strings around).
 fn limit_value(value: Option<&Value>, name: &str) -> Result<Option<usize>, ApiError> {
@@ -66,13 +69,9 @@ pub async fn parameterized_search(
             ));
         }
     };
-    let term = Term::new(&q);
-    if term.lowered.chars().count() < 2 {
-        return Err(ApiError::bad_request(
-            ErrorCode::InvalidSearch,
-            format!("search term must be longer than one character: {q}"),
-        ));
-    }
+    let chars: Vec<char> = q.chars().collect();
+    let (search, _) = parse_search_text(&chars, 0, Closing::EndOfText)
+        .map_err(|e| ApiError::bad_request(e.code, e.message))?;
     let scope = match request.get("in").and_then(Value::as_str) {
         None => Scope::All,
         Some(text) => Scope::parse(text).ok_or_else(|| {
@@ -133,7 +132,7 @@ pub async fn parameterized_search(
         let found = store
             .records(&object.name)
             .iter()
-            .filter(|r| record_matches(object, r, scope, &term))
+            .filter(|r| record_matches(object, r, scope, &search))
             .filter(|r| condition.as_ref().is_none_or(|c| matches(&store, r, c)))
             .take(limit)
             .map(|r| project(&store, object, r, &fields, &version));
