@@ -335,6 +335,19 @@ pub async fn request_token(
     })
 }
 
+/// Whether `error` is the token endpoint refusing the credentials themselves, as it does
+/// after they were rotated: `invalid_grant` (a wrong password or security token, a key
+/// whose certificate the app no longer holds), `invalid_client` (a wrong consumer
+/// secret) or `invalid_client_id` (a consumer key it does not know). Reading the
+/// credentials again may help with these, and with no other error.
+pub fn refuses_credentials(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Authentication { code, .. }
+            if matches!(code.as_str(), "invalid_grant" | "invalid_client" | "invalid_client_id")
+    )
+}
+
 /// The error for a request to `what` that got no answer. The URL is left out: a query
 /// string carries the caller's data, which belongs in no error message.
 pub fn transport_error(what: &str, error: reqwest::Error, deadline: Deadline) -> Error {
@@ -559,6 +572,24 @@ mod tests {
         .unwrap_err();
         assert!(error.to_string().contains("`PrivateKey`"), "{error}");
         assert!(!error.to_string().contains("not a key"), "{error}");
+    }
+
+    #[test]
+    fn only_refused_credentials_are_worth_a_reread() {
+        let refusal = |code: &str| Error::Authentication {
+            flow: "password",
+            code: code.into(),
+            description: "authentication failure".into(),
+        };
+        for code in ["invalid_grant", "invalid_client", "invalid_client_id"] {
+            assert!(refuses_credentials(&refusal(code)), "{code}");
+        }
+        for code in ["unsupported_grant_type", "inactive_user", "HTTP 503"] {
+            assert!(!refuses_credentials(&refusal(code)), "{code}");
+        }
+        assert!(!refuses_credentials(&Error::UnexpectedResponse(
+            "invalid_grant".into()
+        )));
     }
 
     #[tokio::test]

@@ -5,15 +5,20 @@
 //! the older integration's keys (`ConsumerKey`, `ConsumerSecret`, `Password`,
 //! `AccessToken` = the security token, `AuthToken` = a cached access token) plus
 //! `Username`, `PrivateKey`, `AuthFlow` and `InstanceUrl`. [`CredentialsReader`] reads
-//! them; [`Credentials`] checks that the chosen flow has what it needs.
+//! them; [`Credentials`] checks that the chosen flow has what it needs;
+//! [`CredentialsCache`] keeps them for the container's life, and reads them again when
+//! the token endpoint refuses them, so that a rotated secret reaches warm containers.
 //!
 //! Nothing here ever formats a secret: `Debug` is redacted, and errors name keys, never
 //! values (the JSON is parsed as an untyped value first, because serde's typed errors
 //! quote the offending value).
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tokio::sync::Mutex;
 
 use crate::auth;
 use crate::config::{Config, CredentialsSource};
@@ -194,6 +199,12 @@ impl CredentialsReader {
         }
     }
 
+    /// Whether a second read can return anything else: inline credentials
+    /// (`SF_CREDENTIALS`) are the environment's, fixed for the container's life.
+    fn can_change(&self) -> bool {
+        matches!(self.source, CredentialsSource::Parameter(_))
+    }
+
     /// [`CredentialsReader::read`], or a timeout error naming the source when `deadline`
     /// passes first: an SSM endpoint that accepts connections and never answers would
     /// otherwise hold the invocation past Connect's limit.
@@ -258,6 +269,94 @@ impl CredentialsReader {
             .parameter
             .and_then(|parameter| parameter.value)
             .ok_or_else(|| failed("the parameter has no value".into()))
+    }
+}
+
+/// The shortest time between two re-reads of the credentials in one container. A wrong
+/// secret makes every login fail; without a bound each failure would read SSM again.
+pub const REREAD_INTERVAL: Duration = Duration::from_secs(30);
+
+/// The container's credentials: read on first use and kept, since reading them costs
+/// an SSM call. When the token endpoint refuses them, [`CredentialsCache::reread`]
+/// reads them again (an admin may have rotated the password, security token, consumer
+/// secret or key in SSM or Secrets Manager), at most once per [`REREAD_INTERVAL`].
+pub struct CredentialsCache {
+    reader: CredentialsReader,
+    state: Mutex<KeptCredentials>,
+}
+
+#[derive(Default)]
+struct KeptCredentials {
+    current: Option<Arc<Credentials>>,
+    /// When the credentials were last read again after a refusal. The first read does
+    /// not count: the first refusal after a container starts may be a rotation that
+    /// happened since, and must be able to read them at once.
+    last_reread: Option<Instant>,
+}
+
+impl CredentialsCache {
+    pub fn new(reader: CredentialsReader) -> Self {
+        CredentialsCache {
+            reader,
+            state: Mutex::default(),
+        }
+    }
+
+    /// The credentials kept, or those read within `deadline` when none are; a failed
+    /// read is tried again by the next caller.
+    pub async fn get(&self, deadline: Deadline) -> Result<Arc<Credentials>> {
+        let mut state = self.state.lock().await;
+        if let Some(credentials) = &state.current {
+            return Ok(credentials.clone());
+        }
+        let credentials = Arc::new(self.reader.read_within(deadline).await?);
+        state.current = Some(credentials.clone());
+        Ok(credentials)
+    }
+
+    /// Credentials to log in with in place of `refused`, which the token endpoint
+    /// refused: those another caller has read since, or a new read of the source within
+    /// `deadline`. `None` when there are none worth a login: the source cannot change
+    /// (inline credentials), the last re-read was less than [`REREAD_INTERVAL`] ago,
+    /// or the source still holds the same credentials (a login would fail the same way
+    /// and count against Salesforce's logins an hour).
+    pub async fn reread(
+        &self,
+        refused: &Arc<Credentials>,
+        deadline: Deadline,
+    ) -> Result<Option<Arc<Credentials>>> {
+        if !self.reader.can_change() {
+            return Ok(None);
+        }
+        let mut state = self.state.lock().await;
+        if let Some(current) = &state.current
+            && !Arc::ptr_eq(current, refused)
+        {
+            return Ok(Some(current.clone()));
+        }
+        if state
+            .last_reread
+            .is_some_and(|at| at.elapsed() < REREAD_INTERVAL)
+        {
+            return Ok(None);
+        }
+        // Counted before the read, so that a read that fails is not repeated at once.
+        state.last_reread = Some(Instant::now());
+        let fresh = self.reader.read_within(deadline).await;
+        let changed = fresh.as_ref().is_ok_and(|fresh| fresh != &**refused);
+        tracing::info!(
+            source = %self.reader.source.describe(),
+            read = fresh.is_ok(),
+            changed,
+            "the token endpoint refused the credentials; read them again"
+        );
+        let fresh = fresh?;
+        if !changed {
+            return Ok(None);
+        }
+        let fresh = Arc::new(fresh);
+        state.current = Some(fresh.clone());
+        Ok(Some(fresh))
     }
 }
 

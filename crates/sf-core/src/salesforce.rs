@@ -1,7 +1,10 @@
 //! The Salesforce REST client shared by every operation: one HTTP client, the
 //! credentials and the access token, all kept for the container's life. A token comes
 //! from the credentials' cached `AuthToken`, from the containers' shared store when one
-//! is configured ([`crate::shared_token`]), or from a login.
+//! is configured ([`crate::shared_token`]), or from a login. A login the token endpoint
+//! refuses (`invalid_grant`, `invalid_client`, `invalid_client_id`) reads the
+//! credentials again and, when they have changed, logs in once more
+//! ([`crate::credentials::CredentialsCache::reread`]).
 //!
 //! [`Salesforce::send`] carries one [`ApiRequest`] to the org's instance, within the
 //! deadline of an [`InvocationContext`] where it records what happened (calls, retries,
@@ -14,15 +17,15 @@
 //!   failed before the request was sent: Connect itself retries a failed invocation,
 //!   and a create that may have reached Salesforce must not happen twice.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::Value;
-use tokio::sync::OnceCell;
 
-use crate::auth::{Token, TokenCache, request_token, transport_error};
+use crate::auth::{Token, TokenCache, refuses_credentials, request_token, transport_error};
 use crate::config::{Config, CredentialsSource};
-use crate::credentials::{Credentials, CredentialsReader};
+use crate::credentials::{Credentials, CredentialsCache, CredentialsReader};
 use crate::deadline::Deadline;
 use crate::error::{Error, Result, SalesforceError};
 use crate::invocation_context::{ApiUsage, InvocationContext};
@@ -132,6 +135,15 @@ impl ApiRequest {
     }
 }
 
+/// What a login does when the token endpoint refuses the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnRefusal {
+    /// Read them again and, when they have changed, log in once more.
+    Reread,
+    /// Fail with the refusal.
+    Fail,
+}
+
 /// A successful answer: its status and JSON body (`Null` when empty, as for a 204).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse {
@@ -143,8 +155,7 @@ pub struct Salesforce {
     http: reqwest::Client,
     login_url: String,
     api_version: String,
-    reader: CredentialsReader,
-    credentials: OnceCell<Credentials>,
+    credentials: CredentialsCache,
     tokens: TokenCache,
     shared_tokens: Option<SharedTokenStore>,
 }
@@ -191,8 +202,7 @@ impl Salesforce {
             http,
             login_url: config.login_url.clone(),
             api_version: config.api_version.clone(),
-            reader,
-            credentials: OnceCell::new(),
+            credentials: CredentialsCache::new(reader),
             tokens: TokenCache::default(),
             shared_tokens: None,
         })
@@ -200,35 +210,31 @@ impl Salesforce {
 
     /// Reads the credentials and gets a token now, so that the first invocation does not
     /// wait for them. A failure is left for that invocation to meet and report again.
+    ///
+    /// A refused login here does not read the credentials again: they were read a
+    /// moment ago, and the re-read allowed per interval is kept for the invocations.
     pub async fn warm_up(&self, deadline: Deadline) -> Result<()> {
         let context = InvocationContext::new(deadline);
-        let credentials = self.credentials(deadline).await?;
+        let credentials = self.credentials.get(deadline).await?;
         self.tokens
-            .get(|| self.first_token(credentials, &context))
+            .get(|| self.first_token(&credentials, &context, OnRefusal::Fail))
             .await
             .map(drop)
-    }
-
-    /// The credentials, read once within `deadline`; a failed read is tried again by the
-    /// next caller.
-    async fn credentials(&self, deadline: Deadline) -> Result<&Credentials> {
-        self.credentials
-            .get_or_try_init(|| self.reader.read_within(deadline))
-            .await
     }
 
     /// A cached `AuthToken` when the credentials hold one, else a new token.
     async fn first_token(
         &self,
-        credentials: &Credentials,
+        credentials: &Arc<Credentials>,
         context: &InvocationContext,
+        on_refusal: OnRefusal,
     ) -> Result<Token> {
         match &credentials.cached_token {
             Some((access_token, instance_url)) => Ok(Token {
                 access_token: access_token.clone(),
                 instance_url: instance_url.clone(),
             }),
-            None => self.new_token(credentials, None, context).await,
+            None => self.new_token(credentials, None, context, on_refusal).await,
         }
     }
 
@@ -236,12 +242,13 @@ impl Salesforce {
     /// holds one, else a login of this container's own, shared when a store is set.
     async fn new_token(
         &self,
-        credentials: &Credentials,
+        credentials: &Arc<Credentials>,
         rejected: Option<&Token>,
         context: &InvocationContext,
+        on_refusal: OnRefusal,
     ) -> Result<Token> {
         let Some(store) = &self.shared_tokens else {
-            return self.login(credentials, context).await;
+            return self.login(credentials, context, on_refusal).await;
         };
         match store.next(rejected, context.deadline()).await {
             Next::Use(token) => {
@@ -249,9 +256,11 @@ impl Salesforce {
                 context.record(|facts| facts.shared_tokens_used += 1);
                 Ok(token)
             }
-            Next::LogInAlone => self.login(credentials, context).await,
+            Next::LogInAlone => self.login(credentials, context, on_refusal).await,
             Next::LogIn => {
-                let login = self.login(credentials, context).await;
+                // The lease is held through a re-read and second login too, so the other
+                // containers wait for the token of the rotated credentials.
+                let login = self.login(credentials, context, on_refusal).await;
                 match &login {
                     Ok(token) => store.publish(token).await,
                     Err(_) => store.release_lease().await,
@@ -261,7 +270,34 @@ impl Salesforce {
         }
     }
 
-    async fn login(&self, credentials: &Credentials, context: &InvocationContext) -> Result<Token> {
+    /// Logs in with `credentials`; when the token endpoint refuses them and `on_refusal`
+    /// allows, reads them again and logs in once more if they have changed. Otherwise
+    /// the refusal stands.
+    async fn login(
+        &self,
+        credentials: &Arc<Credentials>,
+        context: &InvocationContext,
+        on_refusal: OnRefusal,
+    ) -> Result<Token> {
+        let refusal = match self.request_token(credentials, context).await {
+            Err(error) if on_refusal == OnRefusal::Reread && refuses_credentials(&error) => error,
+            outcome => return outcome,
+        };
+        match self
+            .credentials
+            .reread(credentials, context.deadline())
+            .await?
+        {
+            Some(fresh) => self.request_token(&fresh, context).await,
+            None => Err(refusal),
+        }
+    }
+
+    async fn request_token(
+        &self,
+        credentials: &Credentials,
+        context: &InvocationContext,
+    ) -> Result<Token> {
         tracing::debug!(flow = credentials.flow.name(), "requesting an access token");
         context.record(|facts| facts.logins += 1);
         request_token(&self.http, &self.login_url, credentials, context.deadline()).await
@@ -276,10 +312,10 @@ impl Salesforce {
         context: &InvocationContext,
     ) -> Result<ApiResponse> {
         let deadline = context.deadline();
-        let credentials = self.credentials(deadline).await?;
+        let credentials = self.credentials.get(deadline).await?;
         let mut token = self
             .tokens
-            .get(|| self.first_token(credentials, context))
+            .get(|| self.first_token(&credentials, context, OnRefusal::Reread))
             .await?;
         let mut token_replaced = false;
         let mut attempt = 1;
@@ -292,7 +328,7 @@ impl Salesforce {
                     token = self
                         .tokens
                         .replace(&token, || {
-                            self.new_token(credentials, Some(&token), context)
+                            self.new_token(&credentials, Some(&token), context, OnRefusal::Reread)
                         })
                         .await?;
                     token_replaced = true;
