@@ -7,8 +7,8 @@
 //! - `POST /services/oauth2/token` (form body): grants `password` (password +
 //!   security token), `client_credentials` and JWT bearer
 //!   (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RS256, `iss` = client id,
-//!   `sub` = username, `aud` = a Salesforce login URL or the sandbox's URL, `exp`
-//!   in the future), with `instance_url` = the sandbox's URL;
+//!   `sub` = username, `aud` = the login server of the org kind the sandbox
+//!   plays, [`PRODUCTION_JWT_AUDIENCE`] unless configured, `exp` in the future), with `instance_url` = the sandbox's URL;
 //! - `GET /services/data/vNN.N/query?q=` (a SOQL subset: SELECT with parent
 //!   paths such as `Account.Owner.Name`, FROM, WHERE with `= != < > <= >= LIKE IN`,
 //!   `AND OR NOT` and parentheses, ORDER BY, LIMIT, OFFSET) and its
@@ -78,8 +78,8 @@ use tokio::task::JoinHandle;
 
 pub use config::{
     Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD,
-    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, SandboxConfig,
-    TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
+    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE,
+    SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
 };
 pub use error_codes::ErrorCode;
 pub use faults::{Fault, Faults};

@@ -5,8 +5,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use jsonwebtoken::{Algorithm, EncodingKey, Header, get_current_timestamp};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_sf-sandbox");
 
@@ -19,6 +20,7 @@ const FLAGS: &[&str] = &[
     "--password",
     "--security-token",
     "--jwt-public-key",
+    "--jwt-audience",
     "--token-lifetime",
     "--batch-size",
 ];
@@ -69,6 +71,8 @@ async fn every_flag_is_accepted_and_takes_effect() {
         "CLITOKEN",
         "--jwt-public-key",
         &key,
+        "--jwt-audience",
+        "https://test.salesforce.com",
         "--token-lifetime",
         "60",
         "--batch-size",
@@ -105,6 +109,31 @@ async fn every_flag_is_accepted_and_takes_effect() {
     // --batch-size 1: one record per batch, the rest behind nextRecordsUrl.
     assert_eq!(answer["records"].as_array().unwrap().len(), 1);
     assert_eq!(answer["done"], false);
+    // --jwt-audience: the JWT grant wants the sandbox org kind's login server.
+    let key = EncodingKey::from_rsa_pem(sf_sandbox::TEST_JWT_PRIVATE_KEY_PEM.as_bytes()).unwrap();
+    for (aud, expected) in [
+        ("https://test.salesforce.com", StatusCode::OK),
+        ("https://login.salesforce.com", StatusCode::BAD_REQUEST),
+    ] {
+        let claims = json!({
+            "iss": "cli-key",
+            "sub": "cli@sandbox.example",
+            "aud": aud,
+            "exp": get_current_timestamp() + 180,
+        });
+        let assertion =
+            jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+        let response = client
+            .post(format!("{url}/services/oauth2/token"))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", assertion.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "{aud}");
+    }
 }
 
 #[tokio::test]
