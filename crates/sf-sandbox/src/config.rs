@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+pub use crate::api_usage::DEFAULT_DAILY_API_REQUESTS;
 use crate::model::seed::SeedData;
 
 /// The connected app's consumer key the sandbox accepts by default.
@@ -77,6 +78,8 @@ pub struct SandboxConfig {
     pub token_lifetime: Duration,
     /// Records per query answer before `nextRecordsUrl` (small in tests).
     pub batch_size: usize,
+    /// The org's daily API request allocation (`Sforce-Limit-Info`'s second number).
+    pub daily_api_requests: u64,
     pub seed: SeedData,
 }
 
@@ -87,6 +90,7 @@ impl Default for SandboxConfig {
             credentials: Credentials::default(),
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             batch_size: DEFAULT_BATCH_SIZE,
+            daily_api_requests: DEFAULT_DAILY_API_REQUESTS,
             seed: SeedData::sample(),
         }
     }

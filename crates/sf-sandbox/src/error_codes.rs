@@ -13,6 +13,8 @@ pub enum ErrorCode {
     DuplicateValue,
     /// A reference field names an id of the wrong object.
     FieldIntegrityException,
+    /// A request to a retired API version (410).
+    Gone,
     /// A Chatter (Connect REST API) request body Connect refuses.
     InvalidApiInput,
     /// A reference field names an id of no existing record.
@@ -61,6 +63,7 @@ impl ErrorCode {
         match self {
             ErrorCode::DuplicateValue => "DUPLICATE_VALUE",
             ErrorCode::FieldIntegrityException => "FIELD_INTEGRITY_EXCEPTION",
+            ErrorCode::Gone => "GONE",
             ErrorCode::InvalidApiInput => "INVALID_API_INPUT",
             ErrorCode::InvalidCrossReferenceKey => "INVALID_CROSS_REFERENCE_KEY",
             ErrorCode::InvalidField => "INVALID_FIELD",

@@ -58,6 +58,7 @@
 //! ```
 
 mod admin;
+mod api_usage;
 mod config;
 mod error_codes;
 mod faults;
@@ -77,9 +78,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD,
-    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE,
-    SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
+    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_DAILY_API_REQUESTS, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME,
+    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM,
+    TEST_JWT_PUBLIC_KEY_PEM,
 };
 pub use error_codes::ErrorCode;
 pub use faults::{Fault, Faults};
@@ -90,6 +92,7 @@ pub use model::store::WriteError;
 pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
 
+use api_usage::ApiUsage;
 use lock::lock;
 use model::store::{Store, Writer};
 use state::AppState;
@@ -151,6 +154,7 @@ impl Sandbox {
             cursors: Mutex::default(),
             faults: Faults::default(),
             stats: Stats::default(),
+            api_usage: ApiUsage::new(config.daily_api_requests),
         });
         let (shutdown, stop) = oneshot::channel::<()>();
         let router = http::routes::router(app.clone());

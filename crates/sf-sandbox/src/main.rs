@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use sf_sandbox::{
-    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD,
-    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE,
-    Sandbox, SandboxConfig, SeedData,
+    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_DAILY_API_REQUESTS, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME,
+    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, Sandbox, SandboxConfig, SeedData,
 };
 
 const ADMIN_HELP: &str = "\
@@ -66,6 +66,10 @@ struct Args {
     /// Query records per batch
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
+    /// The org's daily API request allocation; once spent, data requests answer 403
+    /// REQUEST_LIMIT_EXCEEDED [default: an Enterprise Edition org's base allocation]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DAILY_API_REQUESTS)]
+    daily_api_requests: u64,
 }
 
 impl Args {
@@ -94,6 +98,7 @@ impl Args {
             credentials,
             token_lifetime: Duration::from_secs(self.token_lifetime),
             batch_size: self.batch_size,
+            daily_api_requests: self.daily_api_requests,
             seed,
         })
     }

@@ -23,6 +23,7 @@ const FLAGS: &[&str] = &[
     "--jwt-audience",
     "--token-lifetime",
     "--batch-size",
+    "--daily-api-requests",
 ];
 
 /// A running binary, stopped when dropped.
@@ -77,6 +78,8 @@ async fn every_flag_is_accepted_and_takes_effect() {
         "60",
         "--batch-size",
         "1",
+        "--daily-api-requests",
+        "500",
     ]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let client = Client::new();
@@ -96,16 +99,16 @@ async fn every_flag_is_accepted_and_takes_effect() {
         .await
         .unwrap();
     let access_token = token["access_token"].as_str().unwrap();
-    let answer: Value = client
+    let response = client
         .get(format!("{url}/services/data/v66.0/query"))
         .query(&[("q", "SELECT Id FROM Contact")])
         .bearer_auth(access_token)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    // --daily-api-requests 500: the org's allocation.
+    assert_eq!(response.headers()["sforce-limit-info"], "api-usage=1/500");
+    let answer: Value = response.json().await.unwrap();
     // --batch-size 1: one record per batch, the rest behind nextRecordsUrl.
     assert_eq!(answer["records"].as_array().unwrap().len(), 1);
     assert_eq!(answer["done"], false);
