@@ -46,7 +46,7 @@ pub fn check(segment: &str) -> Result<(), ApiError> {
 fn label(major: u32) -> String {
     let since = major - OLDEST_API_VERSION;
     let season = ["Summer", "Winter", "Spring"][(since % 3) as usize];
-    let year = 14 + (since + 2) / 3;
+    let year = 14 + since.div_ceil(3);
     format!("{season} '{year:02}")
 }
 
