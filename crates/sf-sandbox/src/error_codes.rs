@@ -51,6 +51,8 @@ pub enum ErrorCode {
     RequiredFieldMissing,
     /// Salesforce is down for maintenance or overloaded.
     ServerUnavailable,
+    /// Text longer than its field's length.
+    StringTooLong,
     /// Salesforce failed internally.
     UnknownException,
     /// Not Salesforce's: the sandbox's admin endpoint refusing a fault setting.
@@ -82,6 +84,7 @@ impl ErrorCode {
             ErrorCode::RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
             ErrorCode::RequiredFieldMissing => "REQUIRED_FIELD_MISSING",
             ErrorCode::ServerUnavailable => "SERVER_UNAVAILABLE",
+            ErrorCode::StringTooLong => "STRING_TOO_LONG",
             ErrorCode::UnknownException => "UNKNOWN_EXCEPTION",
             ErrorCode::InvalidFault => "INVALID_FAULT",
         }
