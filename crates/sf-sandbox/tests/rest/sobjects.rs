@@ -210,7 +210,7 @@ async fn field_values_are_checked_by_type_on_create_and_update() {
     let (status, _) = call_json(
         &sandbox,
         Method::PATCH,
-        &format!("/sobjects/Account/0018V0000000001QAA"),
+        "/sobjects/Account/0018V0000000001QAA",
         Some(json!({"NumberOfEmployees": "250", "AnnualRevenue": 1.5e6})),
     )
     .await;
