@@ -9,6 +9,8 @@
 //!   (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RS256, `iss` = client id,
 //!   `sub` = username, `aud` = the login server of the org kind the sandbox
 //!   plays, [`PRODUCTION_JWT_AUDIENCE`] unless configured, `exp` in the future), with `instance_url` = the sandbox's URL;
+//! - `GET /services/data/` (the versions served: 31.0 to 66.0; 30.0 and older
+//!   answer 410 `GONE`, later ones 404);
 //! - `GET /services/data/vNN.N/query?q=` (a SOQL subset: SELECT with parent
 //!   paths such as `Account.Owner.Name`, FROM, WHERE with `= != < > <= >= LIKE IN`,
 //!   `AND OR NOT` and parentheses, ORDER BY, LIMIT, OFFSET) and its
@@ -37,13 +39,16 @@
 //! does rule X live" is answered by a file name:
 //!
 //! - `resources/`: one module per Salesforce resource (`oauth`, `query`,
-//!   `sobjects`, `search/`, `chatter`), reading requests and shaping answers;
+//!   `sobjects`, `search/`, `chatter`, `versions`), reading requests and shaping
+//!   answers;
 //! - `model/`: the org and Salesforce's rules for it (`schema`, `field_paths`,
 //!   `store`, `records`, `values`, `ids`, `tokens`, `seed`), with no HTTP in it;
 //! - `soql/`: the SOQL pipeline (tokenizer, parser, evaluator);
-//! - `http/`: `routes`, the `guard` every data request passes, Salesforce's error
-//!   answers (`errors`) and JSON bodies (`json`);
-//! - `error_codes` (every `errorCode` answered), `faults`, `stats`, and `admin`
+//! - `http/`: `routes`, how a path is read before routing (`paths`: a trailing
+//!   slash), the `guard` every data request passes, Salesforce's error answers
+//!   (`errors`) and JSON bodies (`json`);
+//! - `error_codes` (every `errorCode` answered), `api_usage` (the org's daily API
+//!   allocation and `Sforce-Limit-Info`), `faults`, `stats`, and `admin`
 //!   (the sandbox's own `/__sandbox/` endpoints); `config` and `state` hold what a
 //!   sandbox is started with and what its handlers share.
 //!
