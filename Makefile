@@ -11,7 +11,7 @@ TOOLS := $(CURDIR)/.tools
 CARGO_DENY := $(TOOLS)/bin/cargo-deny
 CARGO_DENY_VERSION := 0.20.2
 
-.PHONY: all test check fmt clippy deny advisories rust-test infra-test tools build build-lambdas synth deploy demo bench
+.PHONY: all test check fmt clippy deny advisories rust-test client-test infra-test tools build build-lambdas synth deploy demo bench
 
 # Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
 CDK_CONTEXT ?=
@@ -19,8 +19,9 @@ INFRA_DEPS := infra/node_modules/.package-lock.json
 
 all: check
 
-## Python tools: moto_server (a local SSM/Secrets Manager endpoint for tests) and
-## cargo-lambda (the Lambda Runtime API emulator and cross-compiler).
+## Python tools: moto_server (a local SSM/Secrets Manager endpoint for tests),
+## cargo-lambda (the Lambda Runtime API emulator and cross-compiler), and
+## simple-salesforce with pytest for the client tests.
 $(PY_TOOLS): requirements-dev.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -36,6 +37,11 @@ rust-test: tools
 	cargo build --workspace --bins
 	cargo test --workspace
 
+## A Salesforce client people already use (simple-salesforce) against the sandbox binary.
+client-test: tools
+	cargo build -p sf-sandbox --bin sf-sandbox
+	$(VENV)/bin/python -m pytest -q tests/clients
+
 ## Node packages for the CDK app, exactly as the lock file pins them.
 $(INFRA_DEPS): infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund --loglevel=error
@@ -44,7 +50,7 @@ infra-test: $(INFRA_DEPS)
 	cd infra && npm run build && npm test
 
 ## Every test, and the demo, so that the main job is proven on a fresh machine too.
-test: rust-test infra-test demo
+test: rust-test client-test infra-test demo
 
 fmt:
 	cargo fmt --all -- --check

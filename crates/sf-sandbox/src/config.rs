@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+pub use crate::api_usage::DEFAULT_DAILY_API_REQUESTS;
 use crate::model::seed::SeedData;
 
 /// The connected app's consumer key the sandbox accepts by default.
@@ -20,6 +21,10 @@ pub const DEFAULT_PASSWORD: &str = "sandbox-password";
 pub const DEFAULT_SECURITY_TOKEN: &str = "SANDBOXTOKEN";
 /// How long an access token lives by default (Salesforce's default session timeout).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
+/// The JWT bearer assertion's `aud` a production org wants. A sandbox or scratch
+/// org wants `https://test.salesforce.com`, an Experience Cloud site its own URL
+/// ("OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration", Salesforce Help).
+pub const PRODUCTION_JWT_AUDIENCE: &str = "https://login.salesforce.com";
 /// Records per query answer, as Salesforce's default batch size.
 pub const DEFAULT_BATCH_SIZE: usize = 2000;
 
@@ -46,6 +51,9 @@ pub struct Credentials {
     /// PEM RSA public key that verifies JWT bearer assertions; `None` refuses the
     /// JWT grant.
     pub jwt_public_key_pem: Option<String>,
+    /// The only `aud` the JWT grant accepts: the login server of the kind of org the
+    /// sandbox plays ([`PRODUCTION_JWT_AUDIENCE`] by default).
+    pub jwt_audience: String,
 }
 
 impl Default for Credentials {
@@ -57,6 +65,7 @@ impl Default for Credentials {
             password: DEFAULT_PASSWORD.into(),
             security_token: DEFAULT_SECURITY_TOKEN.into(),
             jwt_public_key_pem: Some(TEST_JWT_PUBLIC_KEY_PEM.into()),
+            jwt_audience: PRODUCTION_JWT_AUDIENCE.into(),
         }
     }
 }
@@ -69,6 +78,8 @@ pub struct SandboxConfig {
     pub token_lifetime: Duration,
     /// Records per query answer before `nextRecordsUrl` (small in tests).
     pub batch_size: usize,
+    /// The org's daily API request allocation (`Sforce-Limit-Info`'s second number).
+    pub daily_api_requests: u64,
     pub seed: SeedData,
 }
 
@@ -79,6 +90,7 @@ impl Default for SandboxConfig {
             credentials: Credentials::default(),
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             batch_size: DEFAULT_BATCH_SIZE,
+            daily_api_requests: DEFAULT_DAILY_API_REQUESTS,
             seed: SeedData::sample(),
         }
     }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     DuplicateValue,
     /// A reference field names an id of the wrong object.
     FieldIntegrityException,
+    /// A request to a retired API version (410).
+    Gone,
     /// A Chatter (Connect REST API) request body Connect refuses.
     InvalidApiInput,
     /// A reference field names an id of no existing record.
@@ -52,6 +54,8 @@ pub enum ErrorCode {
     RequiredFieldMissing,
     /// Salesforce is down for maintenance or overloaded.
     ServerUnavailable,
+    /// Text longer than its field's length.
+    StringTooLong,
     /// Salesforce failed internally.
     UnknownException,
     /// Not Salesforce's: the sandbox's admin endpoint refusing a fault setting.
@@ -64,6 +68,7 @@ impl ErrorCode {
         match self {
             ErrorCode::DuplicateValue => "DUPLICATE_VALUE",
             ErrorCode::FieldIntegrityException => "FIELD_INTEGRITY_EXCEPTION",
+            ErrorCode::Gone => "GONE",
             ErrorCode::InvalidApiInput => "INVALID_API_INPUT",
             ErrorCode::InvalidCrossReferenceKey => "INVALID_CROSS_REFERENCE_KEY",
             ErrorCode::InvalidField => "INVALID_FIELD",
@@ -83,6 +88,7 @@ impl ErrorCode {
             ErrorCode::RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
             ErrorCode::RequiredFieldMissing => "REQUIRED_FIELD_MISSING",
             ErrorCode::ServerUnavailable => "SERVER_UNAVAILABLE",
+            ErrorCode::StringTooLong => "STRING_TOO_LONG",
             ErrorCode::UnknownException => "UNKNOWN_EXCEPTION",
             ErrorCode::InvalidFault => "INVALID_FAULT",
         }

@@ -7,8 +7,10 @@
 //! - `POST /services/oauth2/token` (form body): grants `password` (password +
 //!   security token), `client_credentials` and JWT bearer
 //!   (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RS256, `iss` = client id,
-//!   `sub` = username, `aud` = a Salesforce login URL or the sandbox's URL, `exp`
-//!   in the future), with `instance_url` = the sandbox's URL;
+//!   `sub` = username, `aud` = the login server of the org kind the sandbox
+//!   plays, [`PRODUCTION_JWT_AUDIENCE`] unless configured, `exp` in the future), with `instance_url` = the sandbox's URL;
+//! - `GET /services/data/` (the versions served: 31.0 to 66.0; 30.0 and older
+//!   answer 410 `GONE`, later ones 404);
 //! - `GET /services/data/vNN.N/query?q=` (a SOQL subset: SELECT with parent
 //!   paths such as `Account.Owner.Name`, FROM, WHERE with `= != < > <= >= LIKE IN`,
 //!   `AND OR NOT` and parentheses, ORDER BY, LIMIT, OFFSET) and its
@@ -40,14 +42,17 @@
 //! does rule X live" is answered by a file name:
 //!
 //! - `resources/`: one module per Salesforce resource (`oauth`, `query`,
-//!   `sobjects`, `search/`, `chatter`), reading requests and shaping answers;
+//!   `sobjects`, `search/`, `chatter`, `versions`), reading requests and shaping
+//!   answers;
 //! - `model/`: the org and Salesforce's rules for it (`schema`, `field_paths`,
 //!   `store`, `records`, `values`, `ids`, `tokens`, `seed`), with no HTTP in it;
 //! - `soql/`: the SOQL pipeline (tokenizer, parser, evaluator);
 //! - `sosl/`: SOSL's search text and statements, their WHERE handed to `soql/`;
-//! - `http/`: `routes`, the `guard` every data request passes, Salesforce's error
-//!   answers (`errors`) and JSON bodies (`json`);
-//! - `error_codes` (every `errorCode` answered), `faults`, `stats`, and `admin`
+//! - `http/`: `routes`, how a path is read before routing (`paths`: a trailing
+//!   slash), the `guard` every data request passes, Salesforce's error answers
+//!   (`errors`) and JSON bodies (`json`);
+//! - `error_codes` (every `errorCode` answered), `api_usage` (the org's daily API
+//!   allocation and `Sforce-Limit-Info`), `faults`, `stats`, and `admin`
 //!   (the sandbox's own `/__sandbox/` endpoints); `config` and `state` hold what a
 //!   sandbox is started with and what its handlers share.
 //!
@@ -62,6 +67,7 @@
 //! ```
 
 mod admin;
+mod api_usage;
 mod config;
 mod error_codes;
 mod faults;
@@ -82,9 +88,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD,
-    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, SandboxConfig,
-    TEST_JWT_PRIVATE_KEY_PEM, TEST_JWT_PUBLIC_KEY_PEM,
+    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_DAILY_API_REQUESTS, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME,
+    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM,
+    TEST_JWT_PUBLIC_KEY_PEM,
 };
 pub use error_codes::ErrorCode;
 pub use faults::{Fault, Faults};
@@ -95,6 +102,7 @@ pub use model::store::WriteError;
 pub use soql::{SoqlError, tokenizer};
 pub use stats::{RequestRecord, Stats};
 
+use api_usage::ApiUsage;
 use lock::lock;
 use model::store::{Store, Writer};
 use state::AppState;
@@ -156,6 +164,7 @@ impl Sandbox {
             cursors: Mutex::default(),
             faults: Faults::default(),
             stats: Stats::default(),
+            api_usage: ApiUsage::new(config.daily_api_requests),
         });
         let (shutdown, stop) = oneshot::channel::<()>();
         let router = http::routes::router(app.clone());

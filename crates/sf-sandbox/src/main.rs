@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use sf_sandbox::{
-    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD,
-    DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME, Sandbox, SandboxConfig,
-    SeedData,
+    Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_DAILY_API_REQUESTS, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME,
+    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, Sandbox, SandboxConfig, SeedData,
 };
 
 const ADMIN_HELP: &str = "\
@@ -55,12 +55,21 @@ struct Args {
     /// TEST-ONLY key, crates/sf-sandbox/tests/fixtures/test-only-jwt-public-key.pem]
     #[arg(long, value_name = "FILE")]
     jwt_public_key: Option<PathBuf>,
+    /// The only `aud` the JWT bearer grant accepts: the org kind's login server
+    /// (a production org's by default; https://test.salesforce.com to play a
+    /// sandbox or scratch org, the site URL to play an Experience Cloud site)
+    #[arg(long, value_name = "URL", default_value = PRODUCTION_JWT_AUDIENCE)]
+    jwt_audience: String,
     /// Access token lifetime in seconds
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TOKEN_LIFETIME.as_secs())]
     token_lifetime: u64,
     /// Query records per batch
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
+    /// The org's daily API request allocation; once spent, data requests answer 403
+    /// REQUEST_LIMIT_EXCEEDED [default: an Enterprise Edition org's base allocation]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DAILY_API_REQUESTS)]
+    daily_api_requests: u64,
 }
 
 impl Args {
@@ -72,6 +81,7 @@ impl Args {
             username: self.username,
             password: self.password,
             security_token: self.security_token,
+            jwt_audience: self.jwt_audience,
             ..Credentials::default()
         };
         if let Some(path) = self.jwt_public_key {
@@ -88,6 +98,7 @@ impl Args {
             credentials,
             token_lifetime: Duration::from_secs(self.token_lifetime),
             batch_size: self.batch_size,
+            daily_api_requests: self.daily_api_requests,
             seed,
         })
     }

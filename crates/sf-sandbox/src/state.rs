@@ -8,6 +8,7 @@ use std::time::Duration;
 use jsonwebtoken::DecodingKey;
 use serde_json::Value;
 
+use crate::api_usage::ApiUsage;
 use crate::config::Credentials;
 use crate::faults::Faults;
 use crate::lock::lock;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub cursors: Mutex<Cursors>,
     pub faults: Faults,
     pub stats: Stats,
+    /// The org's daily API requests, counted by the data guard.
+    pub api_usage: ApiUsage,
 }
 
 impl AppState {

@@ -5,8 +5,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use jsonwebtoken::{Algorithm, EncodingKey, Header, get_current_timestamp};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_sf-sandbox");
 
@@ -19,8 +20,10 @@ const FLAGS: &[&str] = &[
     "--password",
     "--security-token",
     "--jwt-public-key",
+    "--jwt-audience",
     "--token-lifetime",
     "--batch-size",
+    "--daily-api-requests",
 ];
 
 /// A running binary, stopped when dropped.
@@ -69,10 +72,14 @@ async fn every_flag_is_accepted_and_takes_effect() {
         "CLITOKEN",
         "--jwt-public-key",
         &key,
+        "--jwt-audience",
+        "https://test.salesforce.com",
         "--token-lifetime",
         "60",
         "--batch-size",
         "1",
+        "--daily-api-requests",
+        "500",
     ]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let client = Client::new();
@@ -92,19 +99,44 @@ async fn every_flag_is_accepted_and_takes_effect() {
         .await
         .unwrap();
     let access_token = token["access_token"].as_str().unwrap();
-    let answer: Value = client
+    let response = client
         .get(format!("{url}/services/data/v66.0/query"))
         .query(&[("q", "SELECT Id FROM Contact")])
         .bearer_auth(access_token)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    // --daily-api-requests 500: the org's allocation.
+    assert_eq!(response.headers()["sforce-limit-info"], "api-usage=1/500");
+    let answer: Value = response.json().await.unwrap();
     // --batch-size 1: one record per batch, the rest behind nextRecordsUrl.
     assert_eq!(answer["records"].as_array().unwrap().len(), 1);
     assert_eq!(answer["done"], false);
+    // --jwt-audience: the JWT grant wants the sandbox org kind's login server.
+    let key = EncodingKey::from_rsa_pem(sf_sandbox::TEST_JWT_PRIVATE_KEY_PEM.as_bytes()).unwrap();
+    for (aud, expected) in [
+        ("https://test.salesforce.com", StatusCode::OK),
+        ("https://login.salesforce.com", StatusCode::BAD_REQUEST),
+    ] {
+        let claims = json!({
+            "iss": "cli-key",
+            "sub": "cli@sandbox.example",
+            "aud": aud,
+            "exp": get_current_timestamp() + 180,
+        });
+        let assertion =
+            jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+        let response = client
+            .post(format!("{url}/services/oauth2/token"))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", assertion.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "{aud}");
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! The layer every data request passes through: counting, latency, faults, API
-//! version and bearer token checks, in that order, so that a fault queued for "the
+//! version and bearer token checks, and the org's API allocation, in that order, so that a fault queued for "the
 //! next request" hits it whether or not the token is still good. Token requests
 //! are only counted and delayed.
 
@@ -11,10 +11,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::api_usage::Usage;
 use crate::error_codes::ErrorCode;
 use crate::faults::dropped_connection;
 use crate::http::errors::ApiError;
 use crate::lock::lock;
+use crate::resources::versions;
 use crate::state::AppState;
 
 async fn delay(app: &AppState) {
@@ -62,9 +64,14 @@ pub async fn data_guard(
     let request = Request::from_parts(parts, Body::from(body));
     delay(&app).await;
     let process = async {
-        match check_request(&app, &request) {
+        let (checked, usage) = check_request(&app, &request);
+        let response = match checked {
             Err(error) => error.into_response(),
             Ok(()) => next.run(request).await,
+        };
+        match usage {
+            Some(usage) => usage.stamp(response),
+            None => response,
         }
     };
     let answer = match app.faults.take_next() {
@@ -78,28 +85,22 @@ pub async fn data_guard(
     response
 }
 
-/// The API version must look like `v66.0`, and the bearer token must be live.
-fn check_request(app: &AppState, request: &Request) -> Result<(), ApiError> {
+/// The API version must be one the org serves and the bearer token must be live;
+/// then the request counts against the org's API allocation. Answers the refusal,
+/// if any, and the org's usage once the request reached the org (a valid token).
+fn check_request(app: &AppState, request: &Request) -> (Result<(), ApiError>, Option<Usage>) {
     let version = request.uri().path().split('/').nth(3).unwrap_or_default();
-    let well_formed = version
-        .strip_prefix('v')
-        .and_then(|v| v.split_once('.'))
-        .is_some_and(|(major, minor)| {
-            !major.is_empty()
-                && !minor.is_empty()
-                && major
-                    .bytes()
-                    .chain(minor.bytes())
-                    .all(|b| b.is_ascii_digit())
-        });
-    if !well_formed {
-        return Err(ApiError::not_found());
+    if let Err(refusal) = versions::check(version) {
+        return (Err(refusal), None);
     }
-    let token = bearer_token(request.headers()).ok_or_else(ApiError::invalid_session)?;
-    if lock(&app.tokens).is_valid(token, app.faults.token_epoch()) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_session())
+    let live = bearer_token(request.headers())
+        .is_some_and(|token| lock(&app.tokens).is_valid(token, app.faults.token_epoch()));
+    if !live {
+        return (Err(ApiError::invalid_session()), None);
+    }
+    match app.api_usage.count() {
+        Ok(usage) => (Ok(()), Some(usage)),
+        Err((refusal, usage)) => (Err(refusal), Some(usage)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Which path goes to which handler: the data resources behind the guard, the
-//! token endpoint behind its own lighter guard, the admin endpoints unguarded, and
-//! Salesforce's answers for unknown paths and methods.
+//! token endpoint behind its own lighter guard, the admin endpoints and the Versions
+//! resource unguarded, and Salesforce's answers for unknown paths and methods. A
+//! path is read by [`paths::normalize`] before it is routed.
 
 use std::sync::Arc;
 
@@ -14,7 +15,8 @@ use crate::admin;
 use crate::error_codes::ErrorCode;
 use crate::http::errors::ApiError;
 use crate::http::guard;
-use crate::resources::{chatter, oauth, query, search, sobjects};
+use crate::http::paths;
+use crate::resources::{chatter, oauth, query, search, sobjects, versions};
 use crate::state::AppState;
 
 pub fn router(app: Arc<AppState>) -> Router {
@@ -28,15 +30,7 @@ pub fn router(app: Arc<AppState>) -> Router {
             "/services/data/{version}/parameterizedSearch",
             post(search::parameterized::parameterized_search),
         )
-        .route(
-            "/services/data/{version}/parameterizedSearch/",
-            post(search::parameterized::parameterized_search),
-        )
         .route("/services/data/{version}/search", get(search::sosl::search))
-        .route(
-            "/services/data/{version}/search/",
-            get(search::sosl::search),
-        )
         .route(
             "/services/data/{version}/sobjects/{object}",
             post(sobjects::create),
@@ -75,12 +69,23 @@ pub fn router(app: Arc<AppState>) -> Router {
             "/__sandbox/stats",
             get(admin::show_stats).delete(admin::reset_stats),
         );
-    Router::new()
+    // The Versions resource needs no token and is not counted.
+    let versions = Router::new()
+        .route("/services/data", get(versions::list))
+        .route("/services/data/", get(versions::list));
+    let routes = Router::new()
         .merge(data)
         .merge(login)
         .merge(admin)
+        .merge(versions)
         .fallback(not_found)
-        .with_state(app)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app);
+    // A layer on a router runs after routing, so the path is read (a trailing slash
+    // dropped) by an outer router that hands every request to the routes.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::map_request(paths::normalize))
 }
 
 async fn not_found() -> Response {

@@ -25,6 +25,8 @@ pub enum FieldType {
     Percent,
     Date,
     Datetime,
+    /// A time of day, written and answered as `HH:mm:ss.SSSZ`.
+    Time,
     /// A compound address (`MailingAddress`), computed from its component fields.
     Address,
     /// A number Salesforce assigns on insert (`CaseNumber`), kept as text.
@@ -67,6 +69,7 @@ impl FieldType {
             FieldType::Int => "int",
             FieldType::Date => "date",
             FieldType::Datetime => "dateTime",
+            FieldType::Time => "time",
             FieldType::Id | FieldType::Reference => "id",
             _ => "string",
         }
@@ -105,6 +108,9 @@ pub struct FieldDef {
     /// Searched when parameterizedSearch asks for `"in": "NAME"`.
     #[serde(default)]
     pub name_field: bool,
+    /// For text fields: the most characters a value may have (`STRING_TOO_LONG`
+    /// past it), as describe's `length`.
+    pub length: Option<usize>,
 }
 
 impl FieldDef {
@@ -115,6 +121,28 @@ impl FieldDef {
     /// Whether WHERE and ORDER BY may use it (Salesforce refuses compound addresses).
     pub fn is_filterable(&self) -> bool {
         self.kind != FieldType::Address
+    }
+
+    /// The field's label as Salesforce's messages name it: its API name in words
+    /// (`BillingCity` → `Billing City`), which is what the standard fields' labels are.
+    pub fn label(&self) -> String {
+        let name = self.name.strip_suffix("__c").unwrap_or(&self.name);
+        let mut label = String::new();
+        let mut previous: Option<char> = None;
+        for c in name.chars() {
+            if c == '_' {
+                label.push(' ');
+            } else {
+                if c.is_ascii_uppercase()
+                    && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                {
+                    label.push(' ');
+                }
+                label.push(c);
+            }
+            previous = Some(c);
+        }
+        label
     }
 }
 
@@ -164,5 +192,27 @@ impl Schema {
         self.objects
             .iter()
             .find(|o| id.get(..3) == Some(o.key_prefix.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_api_names_in_words() {
+        let label = |name: &str| {
+            let field: FieldDef =
+                serde_json::from_value(serde_json::json!({"name": name, "type": "string"}))
+                    .unwrap();
+            field.label()
+        };
+        assert_eq!(label("BillingCity"), "Billing City");
+        assert_eq!(label("Subject"), "Subject");
+        assert_eq!(
+            label("Preferred_Callback_Time__c"),
+            "Preferred Callback Time"
+        );
+        assert_eq!(label("SLAViolation"), "SLAViolation");
     }
 }

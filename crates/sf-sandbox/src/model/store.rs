@@ -382,6 +382,7 @@ fn value_error(field: &FieldDef, error: ValueError) -> WriteError {
     let (code, message) = match error {
         ValueError::Parse(m) => (ErrorCode::JsonParserError, m),
         ValueError::MalformedId(m) => (ErrorCode::MalformedId, m),
+        ValueError::TooLong(m) => (ErrorCode::StringTooLong, m),
     };
     WriteError::BadValue {
         code,

@@ -1,6 +1,6 @@
 //! The Salesforce REST resources the sandbox serves, one module per resource as
 //! Salesforce's REST API reference lists them: the OAuth token endpoint, Query,
-//! sObjects, Search and Chatter. Each handler reads its request, asks the model,
+//! sObjects, Search, Chatter and Versions. Each handler reads its request, asks the model,
 //! and answers in Salesforce's shapes; refusals go through
 //! [`crate::http::errors::ApiError`].
 
@@ -9,3 +9,4 @@ pub mod oauth;
 pub mod query;
 pub mod search;
 pub mod sobjects;
+pub mod versions;

@@ -20,13 +20,6 @@ use serde_json::{Value, json};
 use crate::http::json::json_response;
 use crate::state::AppState;
 
-/// The JWT audiences Salesforce accepts; the sandbox's own URL is accepted too,
-/// since a client pointed at the sandbox uses it as its login URL.
-const LOGIN_AUDIENCES: &[&str] = &[
-    "https://login.salesforce.com",
-    "https://test.salesforce.com",
-];
-
 /// A token endpoint refusal: HTTP 400 `{"error", "error_description"}`.
 fn refuse(error: &str, description: &str) -> Response {
     json_response(
@@ -108,10 +101,11 @@ fn check_assertion(app: &AppState, assertion: &str) -> Result<(), (&'static str,
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    let accepted = |aud: &&str| {
-        let aud = aud.trim_end_matches('/');
-        LOGIN_AUDIENCES.contains(&aud) || aud == app.base_url
-    };
+    // Salesforce wants the login server of the org's kind, whichever host the
+    // assertion is posted to: a production org refuses `https://test.salesforce.com`
+    // and its own My Domain URL alike.
+    let expected = app.credentials.jwt_audience.trim_end_matches('/');
+    let accepted = |aud: &&str| aud.trim_end_matches('/') == expected;
     if !audiences.iter().any(accepted) {
         return Err(("invalid_grant", "audience is invalid"));
     }

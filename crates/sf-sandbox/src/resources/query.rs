@@ -1,13 +1,14 @@
 //! The Query resource: SOQL (`GET /query?q=`) and the later batches of a large
 //! answer (`GET /query/<locator>-<offset>`, the `nextRecordsUrl` Salesforce hands
-//! out), answering Salesforce's shapes and status codes.
+//! out), answering Salesforce's shapes and status codes. A request may ask for
+//! its batch size with the `Sforce-Query-Options` header.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -22,12 +23,34 @@ use crate::state::AppState;
 /// Numbers the query locators (`01g…`), which Salesforce makes look like ids.
 static NEXT_LOCATOR: AtomicU64 = AtomicU64::new(1);
 
+/// The batch size a request asks for with `Sforce-Query-Options: batchSize=N`
+/// ("Query Options Header", REST API Developer Guide: 200 to 2,000, and not
+/// guaranteed, so a size outside that range is brought into it), or the org's.
+fn batch_size(app: &AppState, headers: &HeaderMap) -> usize {
+    let requested = headers
+        .get("Sforce-Query-Options")
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|option| option.trim().strip_prefix("batchSize="))
+        .find_map(|n| n.trim().parse::<usize>().ok());
+    match requested {
+        Some(n) => n.clamp(MIN_BATCH_SIZE, MAX_BATCH_SIZE),
+        None => app.batch_size,
+    }
+}
+
+const MIN_BATCH_SIZE: usize = 200;
+const MAX_BATCH_SIZE: usize = 2000;
+
 /// `GET /services/data/vNN.N/query?q=SOQL`
 pub async fn query(
     State(app): State<Arc<AppState>>,
     Path(version): Path<String>,
     Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
+    let batch_size = batch_size(&app, &headers);
     let Some(text) = params.get("q").filter(|q| !q.trim().is_empty()) else {
         return ApiError::bad_request(
             ErrorCode::MalformedQuery,
@@ -45,16 +68,17 @@ pub async fn query(
     };
     let records = Arc::new(records);
     let locator = make_id("01g", NEXT_LOCATOR.fetch_add(1, Ordering::Relaxed));
-    if records.len() > app.batch_size {
+    if records.len() > batch_size {
         lock(&app.cursors).insert(locator.clone(), records.clone());
     }
-    query_page(&app, &records, 0, &version, &locator)
+    query_page(&records, 0, batch_size, &version, &locator)
 }
 
 /// `GET /services/data/vNN.N/query/<locator>-<offset>`: the next batch.
 pub async fn query_more(
     State(app): State<Arc<AppState>>,
     Path((version, locator)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
     let invalid = || {
         ApiError::bad_request(ErrorCode::InvalidQueryLocator, "invalid query locator")
@@ -72,18 +96,18 @@ pub async fn query_more(
     if offset >= records.len() {
         return invalid();
     }
-    query_page(&app, &records, offset, &version, id)
+    query_page(&records, offset, batch_size(&app, &headers), &version, id)
 }
 
 /// One batch of a query answer, with `nextRecordsUrl` when more remain.
 fn query_page(
-    app: &AppState,
     records: &[Value],
     offset: usize,
+    batch_size: usize,
     version: &str,
     locator: &str,
 ) -> Response {
-    let end = (offset + app.batch_size).min(records.len());
+    let end = (offset + batch_size).min(records.len());
     let done = end == records.len();
     let mut body = Map::new();
     body.insert("totalSize".into(), json!(records.len()));

@@ -5,6 +5,7 @@
 mod admin;
 mod chatter;
 mod faults;
+mod limits;
 mod oauth;
 mod query;
 mod routing;

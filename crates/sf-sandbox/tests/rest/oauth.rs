@@ -4,11 +4,13 @@
 use jsonwebtoken::get_current_timestamp;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
-use sf_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD};
+use sf_sandbox::{
+    Credentials, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, SandboxConfig,
+};
 
 use crate::support::{
     JIM_SMITH, assert_token_refused, call_with_token, good_claims, jwt, jwt_form, password_form,
-    start, token_request, with,
+    start, start_with, token_request, with,
 };
 
 #[tokio::test]
@@ -65,11 +67,69 @@ async fn jwt_bearer_grant_answers_a_token_for_a_signed_assertion() {
     let (status, body) = token_request(&sandbox, &jwt_form(&jwt(good_claims()))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["token_type"], "Bearer");
-    // The sandbox's own URL is an accepted audience too.
+    // An audience list passes when it holds the org's login server (RFC 7519 4.1.3).
     let mut claims = good_claims();
-    claims["aud"] = json!(sandbox.url());
+    claims["aud"] = json!(["https://example.com", "https://login.salesforce.com"]);
     let (status, _) = token_request(&sandbox, &jwt_form(&jwt(claims))).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// A production org wants `https://login.salesforce.com`, whatever host the assertion
+/// is posted to: its own URL (the login URL the client used) and the sandbox org
+/// kind's login server are refused.
+#[tokio::test]
+async fn production_org_refuses_any_other_audience() {
+    let sandbox = start().await;
+    for aud in [
+        sandbox.url().to_string(),
+        "https://test.salesforce.com".into(),
+        "https://acme.my.salesforce.com".into(),
+        "http://login.salesforce.com".into(),
+    ] {
+        let mut claims = good_claims();
+        claims["aud"] = json!(aud);
+        assert_token_refused(
+            &sandbox,
+            &jwt_form(&jwt(claims)),
+            "invalid_grant",
+            "audience is invalid",
+        )
+        .await;
+    }
+    let mut claims = good_claims();
+    claims.as_object_mut().unwrap().remove("aud");
+    assert_token_refused(
+        &sandbox,
+        &jwt_form(&jwt(claims)),
+        "invalid_grant",
+        "audience is invalid",
+    )
+    .await;
+}
+
+/// Playing a sandbox org: `https://test.salesforce.com` is the audience, and the
+/// production login server is refused.
+#[tokio::test]
+async fn sandbox_org_wants_the_test_login_server() {
+    let sandbox = start_with(SandboxConfig {
+        credentials: Credentials {
+            jwt_audience: "https://test.salesforce.com".into(),
+            ..Credentials::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await;
+    let mut claims = good_claims();
+    claims["aud"] = json!("https://test.salesforce.com");
+    let (status, body) = token_request(&sandbox, &jwt_form(&jwt(claims))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_token_refused(
+        &sandbox,
+        &jwt_form(&jwt(good_claims())),
+        "invalid_grant",
+        "audience is invalid",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -156,3 +156,67 @@ async fn mistyped_filter_value_is_invalid_query_filter_operator() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error_code(&body), "INVALID_QUERY_FILTER_OPERATOR");
 }
+
+/// `Sforce-Query-Options: batchSize=N` sets the batch size, within Salesforce's 200 to
+/// 2,000, on the query and on each `nextRecordsUrl` that follows.
+#[tokio::test]
+async fn the_query_options_header_sets_the_batch_size() {
+    let sandbox = start().await;
+    for n in 0..450 {
+        sandbox
+            .insert("Task", json!({"Subject": format!("Batched {n}")}))
+            .unwrap();
+    }
+    let token = sandbox.issue_token();
+    let get = |path: String, options: &'static str| {
+        Client::new()
+            .get(format!("{}{path}", sandbox.url()))
+            .bearer_auth(&token)
+            .header("Sforce-Query-Options", options)
+            .send()
+    };
+    let soql = "/services/data/v66.0/query?q=SELECT+Id+FROM+Task+WHERE+Subject+LIKE+'Batched%25'";
+    let first: Value = get(soql.into(), "batchSize=200")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["totalSize"], 450);
+    assert_eq!(first["records"].as_array().unwrap().len(), 200);
+    let next = first["nextRecordsUrl"].as_str().unwrap().to_string();
+    let second: Value = get(next, "batchSize=200")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["records"].as_array().unwrap().len(), 200);
+    let last: Value = get(
+        second["nextRecordsUrl"].as_str().unwrap().into(),
+        "batchSize=200",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(last["records"].as_array().unwrap().len(), 50);
+    assert_eq!(last["done"], true);
+    // Below the minimum is the minimum.
+    let small: Value = get(soql.into(), "batchSize=5")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(small["records"].as_array().unwrap().len(), 200);
+    // Without the header, the org's batch size (2,000): one batch.
+    let (_, all) = query(
+        &sandbox,
+        "SELECT Id FROM Task WHERE Subject LIKE 'Batched%'",
+    )
+    .await;
+    assert_eq!(all["records"].as_array().unwrap().len(), 450);
+    assert_eq!(all["done"], true);
+}

@@ -180,3 +180,128 @@ async fn record_errors_carry_their_fields() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("JSON_PARSER_ERROR"));
 }
+
+/// Each field type on create and update, as Salesforce's REST API checks it: its
+/// JSON parser converts what it can (a number into text, a numeric string into a
+/// number, `"true"` into a checkbox) and refuses the rest with `JSON_PARSER_ERROR`;
+/// text past its field's length is `STRING_TOO_LONG`.
+#[tokio::test]
+async fn field_values_are_checked_by_type_on_create_and_update() {
+    let sandbox = start().await;
+    let (status, created) = call_json(
+        &sandbox,
+        Method::POST,
+        "/sobjects/Case",
+        Some(json!({
+            "Subject": 12345,
+            "IsEscalated": "true",
+            "ClosedDate": "2024-05-01T15:45:00+02:00",
+            "Preferred_Callback_Time__c": "13:45:00.000Z",
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let case = sandbox.record("Case", id).unwrap();
+    assert_eq!(case["Subject"], "12345");
+    assert_eq!(case["IsEscalated"], true);
+    assert_eq!(case["ClosedDate"], "2024-05-01T13:45:00.000+0000");
+    assert_eq!(case["Preferred_Callback_Time__c"], "13:45:00.000Z");
+    let (status, _) = call_json(
+        &sandbox,
+        Method::PATCH,
+        "/sobjects/Account/0018V0000000001QAA",
+        Some(json!({"NumberOfEmployees": "250", "AnnualRevenue": 1.5e6})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let account = sandbox.record("Account", "0018V0000000001QAA").unwrap();
+    assert_eq!(account["NumberOfEmployees"], 250);
+    assert_eq!(account["AnnualRevenue"], 1.5e6);
+
+    let refusals = [
+        (
+            json!({"Preferred_Callback_Time__c": "13:45:00"}),
+            "JSON_PARSER_ERROR",
+            "Cannot deserialize instance of time from VALUE_STRING value 13:45:00 or request may be missing a required field",
+            "Preferred_Callback_Time__c",
+        ),
+        (
+            json!({"IsEscalated": "yes"}),
+            "JSON_PARSER_ERROR",
+            "Cannot deserialize instance of boolean from VALUE_STRING value yes or request may be missing a required field",
+            "IsEscalated",
+        ),
+        (
+            json!({"IsEscalated": 1}),
+            "JSON_PARSER_ERROR",
+            "Cannot deserialize instance of boolean from VALUE_NUMBER_INT value 1 or request may be missing a required field",
+            "IsEscalated",
+        ),
+        (
+            json!({"ClosedDate": "2024-05-01"}),
+            "JSON_PARSER_ERROR",
+            "Cannot deserialize instance of dateTime from VALUE_STRING value 2024-05-01 or request may be missing a required field",
+            "ClosedDate",
+        ),
+        (
+            json!({"Subject": "x".repeat(256)}),
+            "STRING_TOO_LONG",
+            &format!(
+                "Subject: data value too large: {} (max length=255)",
+                "x".repeat(256)
+            ),
+            "Subject",
+        ),
+    ];
+    for (body, code, message, field) in refusals {
+        for (method, path) in [
+            (Method::POST, "/sobjects/Case".to_string()),
+            (Method::PATCH, format!("/sobjects/Case/{id}")),
+        ] {
+            let (status, answer) =
+                call_json(&sandbox, method.clone(), &path, Some(body.clone())).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {body}");
+            assert_eq!(
+                answer,
+                json!([{"message": message, "errorCode": code, "fields": [field]}]),
+                "{method} {body}"
+            );
+        }
+    }
+    let more = [
+        (
+            json!({"Birthdate": "05/01/2024", "LastName": "X"}),
+            "Contact",
+            "date",
+        ),
+        (
+            json!({"NumberOfEmployees": "many", "Name": "X"}),
+            "Account",
+            "int",
+        ),
+        (
+            json!({"AnnualRevenue": true, "Name": "X"}),
+            "Account",
+            "double",
+        ),
+    ];
+    for (body, object, type_name) in more {
+        let (status, answer) = call_json(
+            &sandbox,
+            Method::POST,
+            &format!("/sobjects/{object}"),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(error_code(&answer), "JSON_PARSER_ERROR", "{body}");
+        let message = answer[0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("Cannot deserialize instance of {type_name} from ")),
+            "{message}"
+        );
+    }
+    // Nothing refused was written.
+    assert_eq!(sandbox.record("Case", id).unwrap(), case);
+}
