@@ -31,9 +31,8 @@ tools: $(PY_TOOLS)
 build:
 	cargo build --workspace
 
-## The end-to-end tests (tests/) start the functions' debug binaries: build them first.
+## The end-to-end harness builds the binaries it starts, so this is a bare `cargo test`.
 rust-test: tools
-	cargo build --workspace --bins
 	cargo test --workspace
 
 ## Node packages for the CDK app, exactly as the lock file pins them.
@@ -95,9 +94,9 @@ deploy: build-lambdas $(INFRA_DEPS)
 
 ## BENCHMARKS.md: cold starts, warm latency against the floor, memory, sizes, calls per
 ## invocation, a burst of 200 cold containers, and criterion figures for the pure code.
-## Release builds take several minutes on 2 cores; the run itself about two.
+## Release builds (made by the harness) take several minutes on 2 cores; the run itself
+## about two.
 bench: tools
-	cargo build --release --workspace --bins
 	cargo bench -p sf-core --bench pure_code -- --warm-up-time 1 --measurement-time 3
 	SF_E2E_PROFILE=release cargo bench -p sf-e2e --bench functions
 

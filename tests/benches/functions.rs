@@ -20,7 +20,7 @@
 //!
 //! Figures are medians and ratios from one run; nothing here is asserted.
 //! `BENCH_FUNCTIONS` (a comma-separated list) and `BENCH_REPORT` (another file) serve
-//! comparisons of builds: `CARGO_TARGET_DIR` points at the build to measure.
+//! comparisons of builds: the harness builds the checked-out source into `CARGO_TARGET_DIR`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -409,7 +409,7 @@ async fn run() {
     // The functions must be the release binaries: a debug build measures nothing useful.
     if std::env::var("SF_E2E_PROFILE").as_deref() != Ok("release") {
         panic!(
-            "run through `make bench`, which builds release binaries and sets SF_E2E_PROFILE=release"
+            "run through `make bench`, which sets SF_E2E_PROFILE=release: the harness then builds and starts release binaries"
         );
     }
     let cold_spawns = count_from_env("BENCH_COLD_SPAWNS", 10);
