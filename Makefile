@@ -13,6 +13,9 @@ CARGO_DENY_VERSION := 0.20.2
 
 .PHONY: all test check fmt clippy deny advisories rust-test client-test infra-test tools build build-lambdas synth deploy demo bench
 
+## Cargo's target directory: CARGO_TARGET_DIR when set (relative to here), else target/.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
+
 # Context for the CDK app, e.g. CDK_CONTEXT="-c credentialsParameter=/sf/creds -c connectInstanceArn=arn:…"
 CDK_CONTEXT ?=
 INFRA_DEPS := infra/node_modules/.package-lock.json
@@ -32,9 +35,8 @@ tools: $(PY_TOOLS)
 build:
 	cargo build --workspace
 
-## The end-to-end tests (tests/) start the functions' debug binaries: build them first.
+## The end-to-end harness builds the binaries it starts, so this is a bare `cargo test`.
 rust-test: tools
-	cargo build --workspace --bins
 	cargo test --workspace
 
 ## A Salesforce client people already use (simple-salesforce) against the sandbox binary.
@@ -85,7 +87,7 @@ else
 $(error ARCH must be arm64 or x86_64, got $(ARCH))
 endif
 
-## Release binaries for Lambda (Amazon Linux 2023, $(ARCH)), in target/lambda/<name>/bootstrap.
+## Release binaries for Lambda (Amazon Linux 2023, $(ARCH)), in $(TARGET_DIR)/lambda/<name>/bootstrap.
 ## rustup installs only the host's target; adding another is a no-op once it is there.
 build-lambdas: tools
 	rustup target add $(RUST_TARGET)
@@ -93,17 +95,17 @@ build-lambdas: tools
 
 ## The CloudFormation template (infra/cdk.out/SfConnect.template.json), offline.
 synth: build-lambdas $(INFRA_DEPS)
-	cd infra && npm run synth -- -c architecture=$(ARCH) $(CDK_CONTEXT)
+	cd infra && npm run synth -- -c architecture=$(ARCH) -c assetDir=$(TARGET_DIR)/lambda $(CDK_CONTEXT)
 
 ## Deploys with the AWS credentials of the shell (see infra/README.md).
 deploy: build-lambdas $(INFRA_DEPS)
-	cd infra && npm run deploy -- -c architecture=$(ARCH) $(CDK_CONTEXT)
+	cd infra && npm run deploy -- -c architecture=$(ARCH) -c assetDir=$(TARGET_DIR)/lambda $(CDK_CONTEXT)
 
 ## BENCHMARKS.md: cold starts, warm latency against the floor, memory, sizes, calls per
 ## invocation, a burst of 200 cold containers, and criterion figures for the pure code.
-## Release builds take several minutes on 2 cores; the run itself about two.
+## Release builds (made by the harness) take several minutes on 2 cores; the run itself
+## about two.
 bench: tools
-	cargo build --release --workspace --bins
 	cargo bench -p sf-core --bench pure_code -- --warm-up-time 1 --measurement-time 3
 	SF_E2E_PROFILE=release cargo bench -p sf-e2e --bench functions
 

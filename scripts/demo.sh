@@ -27,8 +27,12 @@ free_port() {
 echo "==> building the functions and the sandbox"
 cargo build --quiet --workspace --bins
 
+# Cargo's target directory, wherever CARGO_TARGET_DIR or a cargo config puts it.
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+
 echo "==> starting the Salesforce sandbox"
-target/debug/sf-sandbox --port 0 >"$work/sandbox.out" 2>"$work/sandbox.err" &
+"$target_dir/debug/sf-sandbox" --port 0 >"$work/sandbox.out" 2>"$work/sandbox.err" &
 pids+=($!)
 for _ in $(seq 1 100); do
   [ -s "$work/sandbox.out" ] && break

@@ -20,17 +20,17 @@
 //!
 //! Figures are medians and ratios from one run; nothing here is asserted.
 //! `BENCH_FUNCTIONS` (a comma-separated list) and `BENCH_REPORT` (another file) serve
-//! comparisons of builds: `CARGO_TARGET_DIR` points at the build to measure.
+//! comparisons of builds: the harness builds the checked-out source into `CARGO_TARGET_DIR`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{FunctionProcess, ParameterStore, RuntimeApi, binary_path, demo_event, functions};
-use sf_sandbox::{
-    DEFAULT_CLIENT_ID, DEFAULT_USERNAME, RequestRecord, Sandbox, SandboxConfig,
-    TEST_JWT_PRIVATE_KEY_PEM,
+use sf_sandbox::{RequestRecord, Sandbox, SandboxConfig};
+use sf_test_kit::{
+    Env, Event, FunctionProcess, ParameterStore, RuntimeApi, binary_path, demo_event, functions,
+    sandbox_credentials,
 };
 
 const CREDENTIALS_PARAMETER: &str = "/sf-connect/credentials";
@@ -50,12 +50,12 @@ fn count_from_env(name: &str, default: usize) -> usize {
 }
 
 fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    sf_test_kit::workspace_root()
 }
 
 /// Hands out events for one function; deletes need a record of their own each time.
 struct Events {
-    template: Value,
+    template: Event,
     deletable: Vec<String>,
 }
 
@@ -73,34 +73,31 @@ impl Events {
             Vec::new()
         };
         Events {
-            template: demo_event(operation),
+            template: Event::demo(operation),
             deletable,
         }
     }
 
     fn next(&mut self) -> Value {
-        let mut event = self.template.clone();
-        if let Some(id) = self.deletable.pop() {
-            event["Details"]["Parameters"]["sf_id"] = json!(id);
+        let event = self.template.clone();
+        match self.deletable.pop() {
+            Some(id) => event.set("sf_id", id).into(),
+            None => event.into(),
         }
-        event
     }
 }
 
 /// The environment of every function here: JWT bearer flow, credentials in SSM.
-fn function_env(
-    sandbox: &Sandbox,
-    store: &ParameterStore,
-    token_cache: Option<&str>,
-) -> Vec<(&'static str, String)> {
-    let mut env = store.aws_env();
-    env.push(("SF_LOGIN_URL", sandbox.url().to_owned()));
-    env.push(("SF_CREDENTIALS_PARAMETER", CREDENTIALS_PARAMETER.to_owned()));
-    env.push(("RUST_LOG", "warn".to_owned()));
-    if let Some(parameter) = token_cache {
-        env.push(("SF_TOKEN_CACHE_PARAMETER", parameter.to_owned()));
+fn function_env(sandbox: &Sandbox, store: &ParameterStore, token_cache: Option<&str>) -> Env {
+    let env = store
+        .aws_env()
+        .login_url(sandbox.url())
+        .credentials_parameter(CREDENTIALS_PARAMETER)
+        .rust_log("warn");
+    match token_cache {
+        Some(parameter) => env.token_cache_parameter(parameter),
+        None => env,
     }
-    env
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -353,8 +350,8 @@ async fn burst(
 
 /// Criterion's median for `id` (`soql/lookup_statement`), in nanoseconds.
 fn criterion_median_ns(id: &str) -> Option<f64> {
-    let path = repository()
-        .join("target/criterion")
+    let path = sf_test_kit::target_dir()
+        .join("criterion")
         .join(id.replace('/', "_"))
         .join("new/estimates.json");
     let estimates: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
@@ -412,7 +409,7 @@ async fn run() {
     // The functions must be the release binaries: a debug build measures nothing useful.
     if std::env::var("SF_E2E_PROFILE").as_deref() != Ok("release") {
         panic!(
-            "run through `make bench`, which builds release binaries and sets SF_E2E_PROFILE=release"
+            "run through `make bench`, which sets SF_E2E_PROFILE=release: the harness then builds and starts release binaries"
         );
     }
     let cold_spawns = count_from_env("BENCH_COLD_SPAWNS", 10);
@@ -420,12 +417,7 @@ async fn run() {
     let burst_containers = count_from_env("BENCH_BURST_CONTAINERS", BURST_CONTAINERS);
 
     let store = ParameterStore::start().await;
-    store.put(
-        CREDENTIALS_PARAMETER,
-        &json!({"ConsumerKey": DEFAULT_CLIENT_ID, "Username": DEFAULT_USERNAME,
-                "PrivateKey": TEST_JWT_PRIVATE_KEY_PEM})
-        .to_string(),
-    );
+    store.put(CREDENTIALS_PARAMETER, &sandbox_credentials::jwt());
 
     // BENCH_FUNCTIONS=sf-lookup,sf-query measures only those (to compare builds).
     let only = std::env::var("BENCH_FUNCTIONS").ok();

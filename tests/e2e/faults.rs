@@ -6,13 +6,14 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sf_e2e::{Moto, ReservedPort};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_USERNAME, Fault, Sandbox,
     SandboxConfig,
 };
-
-use super::{Stack, demo_event, event};
+use sf_test_kit::{
+    Env, FunctionProcess, Moto, ReservedPort, RuntimeApi, Stack, demo_event, event,
+    sandbox_credentials,
+};
 
 /// The error type and message of `error`.
 fn kind_and_message(error: &Value) -> (&str, &str) {
@@ -261,17 +262,13 @@ async fn a_token_expiring_mid_burst_costs_one_login() {
 #[tokio::test]
 async fn a_login_server_down_is_a_clear_error_until_it_is_back() {
     let login_server = ReservedPort::new();
-    let api = sf_e2e::RuntimeApi::start().await;
-    let function = sf_e2e::FunctionProcess::start(
+    let api = RuntimeApi::start().await;
+    let function = FunctionProcess::start(
         "sf-delete",
         api.address(),
-        &[
-            ("SF_CREDENTIALS", super::jwt_credentials()),
-            (
-                "SF_LOGIN_URL",
-                format!("http://127.0.0.1:{}", login_server.port()),
-            ),
-        ],
+        &Env::new()
+            .credentials(sandbox_credentials::jwt())
+            .login_url(format!("http://127.0.0.1:{}", login_server.port())),
     );
     let error = api.invoke(demo_event("delete")).await.error();
     let (kind, message) = kind_and_message(&error);
@@ -298,11 +295,7 @@ async fn invalid_grant_is_an_authentication_error_without_the_password() {
         "ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET,
         "Username": DEFAULT_USERNAME, "Password": wrong_password, "AccessToken": "tok3n-5ecret"
     });
-    let stack = Stack::start_with(
-        "sf-update",
-        vec![("SF_CREDENTIALS", credentials.to_string())],
-    )
-    .await;
+    let stack = Stack::start_with("sf-update", Env::new().credentials(credentials)).await;
     let error = stack.invoke(demo_event("update")).await.error();
     let (kind, message) = kind_and_message(&error);
     assert_eq!(kind, "AuthenticationError", "{error}");
@@ -321,8 +314,9 @@ async fn invalid_grant_is_an_authentication_error_without_the_password() {
 #[tokio::test]
 async fn ssm_unreachable_at_cold_start_names_the_parameter_and_recovers() {
     let ssm = ReservedPort::new();
-    let mut env = sf_e2e::moto::aws_env(&format!("http://127.0.0.1:{}", ssm.port()));
-    env.push(("SF_CREDENTIALS_PARAMETER", "/connect/cold".to_owned()));
+    let env = Env::new()
+        .aws_endpoint(format!("http://127.0.0.1:{}", ssm.port()))
+        .credentials_parameter("/connect/cold");
     let stack = Stack::start_with("sf-search-one", env).await;
     let started = Instant::now();
     let error = stack.invoke(demo_event("searchOne")).await.error();
@@ -336,12 +330,8 @@ async fn ssm_unreachable_at_cold_start_names_the_parameter_and_recovers() {
     assert!(message.contains("`/connect/cold`"), "{message}");
 
     let moto = Moto::start_on(ssm.release());
-    moto.put_parameter(
-        "/connect/cold",
-        &json!({"ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET})
-            .to_string(),
-    )
-    .await;
+    moto.put_parameter("/connect/cold", &sandbox_credentials::client_credentials())
+        .await;
     let answer = stack.invoke(demo_event("searchOne")).await.answer();
     assert_eq!(answer["Name"], "Globex Ltd");
 }
@@ -359,16 +349,9 @@ async fn a_silent_ssm_is_a_timeout_naming_the_parameter_before_the_deadline() {
             held.push(socket);
         }
     });
-    let env = vec![
-        ("AWS_ENDPOINT_URL", format!("http://{address}")),
-        ("AWS_REGION", sf_e2e::moto::REGION.to_owned()),
-        ("AWS_ACCESS_KEY_ID", sf_e2e::moto::ACCESS_KEY_ID.to_owned()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            sf_e2e::moto::SECRET_ACCESS_KEY.to_owned(),
-        ),
-        ("SF_CREDENTIALS_PARAMETER", "/connect/silent".to_owned()),
-    ];
+    let env = Env::new()
+        .aws_endpoint(format!("http://{address}"))
+        .credentials_parameter("/connect/silent");
     let stack = Stack::start_with("sf-query", env).await;
     // Set-up is bounded too: the function reports its warm-up failure and takes events.
     let started = Instant::now();

@@ -10,57 +10,8 @@ mod logs;
 mod salesforce_rules;
 
 use serde_json::{Value, json};
-use sf_e2e::{FunctionProcess, Moto, RuntimeApi, demo_event};
-use sf_sandbox::{
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
-    DEFAULT_USERNAME, Fault, Sandbox, SandboxConfig, TEST_JWT_PRIVATE_KEY_PEM,
-};
-
-/// A function process, its Runtime API and the org it talks to.
-struct Stack {
-    sandbox: Sandbox,
-    api: RuntimeApi,
-    function: FunctionProcess,
-}
-
-/// The JWT bearer flow, as recommended: the sandbox checks the signature.
-fn jwt_credentials() -> String {
-    json!({"ConsumerKey": DEFAULT_CLIENT_ID, "Username": DEFAULT_USERNAME, "PrivateKey": TEST_JWT_PRIVATE_KEY_PEM})
-        .to_string()
-}
-
-impl Stack {
-    async fn start(function: &str) -> Stack {
-        Self::start_with(function, vec![("SF_CREDENTIALS", jwt_credentials())]).await
-    }
-
-    async fn start_with(function: &str, mut env: Vec<(&str, String)>) -> Stack {
-        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-        let api = RuntimeApi::start().await;
-        env.push(("SF_LOGIN_URL", sandbox.url().to_owned()));
-        if !env.iter().any(|(name, _)| *name == "RUST_LOG") {
-            env.push(("RUST_LOG", "debug".to_owned()));
-        }
-        let function = FunctionProcess::start(function, api.address(), &env);
-        Stack {
-            sandbox,
-            api,
-            function,
-        }
-    }
-
-    async fn invoke(&self, event: Value) -> sf_e2e::Invocation {
-        self.api.invoke(event).await
-    }
-}
-
-/// A Connect event with `parameters` and the nulls real ones carry.
-fn event(parameters: Value) -> Value {
-    let mut event = demo_event("lookup");
-    event["Details"]["Parameters"] = parameters;
-    event["Details"]["ContactData"]["CustomerEndpoint"] = Value::Null;
-    event
-}
+use sf_sandbox::Fault;
+use sf_test_kit::{Moto, Stack, demo_event, event, sandbox_credentials};
 
 #[tokio::test]
 async fn lookup_answers_the_case_with_relationship_fields() {
@@ -397,11 +348,7 @@ async fn a_write_is_never_repeated() {
 #[tokio::test]
 async fn credentials_from_ssm_and_from_a_secrets_manager_reference() {
     let moto = Moto::start();
-    let password_flow = json!({
-        "ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET,
-        "Username": DEFAULT_USERNAME, "Password": DEFAULT_PASSWORD, "AccessToken": DEFAULT_SECURITY_TOKEN
-    })
-    .to_string();
+    let password_flow = sandbox_credentials::password();
     moto.put_parameter("/connect/salesforce", &password_flow)
         .await;
     moto.create_secret("connect/sfInvokeAPI", &password_flow)
@@ -410,8 +357,7 @@ async fn credentials_from_ssm_and_from_a_secrets_manager_reference() {
         "/connect/salesforce",
         "/aws/reference/secretsmanager/connect/sfInvokeAPI",
     ] {
-        let mut env = moto.aws_env();
-        env.push(("SF_CREDENTIALS_PARAMETER", parameter.to_owned()));
+        let env = moto.aws_env().credentials_parameter(parameter);
         let stack = Stack::start_with("sf-phone-lookup", env).await;
         let answer = stack.invoke(demo_event("phoneLookup")).await.answer();
         assert_eq!(answer["Name"], "Jim Smith", "{parameter}: {answer}");
@@ -422,8 +368,7 @@ async fn credentials_from_ssm_and_from_a_secrets_manager_reference() {
 #[tokio::test]
 async fn a_missing_parameter_is_reported_and_recovered_from() {
     let moto = Moto::start();
-    let mut env = moto.aws_env();
-    env.push(("SF_CREDENTIALS_PARAMETER", "/connect/later".to_owned()));
+    let env = moto.aws_env().credentials_parameter("/connect/later");
     let stack = Stack::start_with("sf-lookup", env).await;
     let error = stack.invoke(demo_event("lookup")).await.error();
     assert_eq!(error["errorType"], "CredentialsError");
@@ -434,10 +379,8 @@ async fn a_missing_parameter_is_reported_and_recovered_from() {
             .contains("`/connect/later`"),
         "{error}"
     );
-    let credentials =
-        json!({"ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET})
-            .to_string();
-    moto.put_parameter("/connect/later", &credentials).await;
+    moto.put_parameter("/connect/later", &sandbox_credentials::client_credentials())
+        .await;
     let answer = stack.invoke(demo_event("lookup")).await.answer();
     assert_eq!(answer["Id"], "5008V0000000001QAA");
 }

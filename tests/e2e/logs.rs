@@ -5,13 +5,11 @@
 //! or caller's full phone number may appear in any line or in any error the flow sees.
 
 use serde_json::{Value, json};
-use sf_e2e::{Moto, functions};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
     DEFAULT_USERNAME, TEST_JWT_PRIVATE_KEY_PEM,
 };
-
-use super::{Stack, demo_event, event};
+use sf_test_kit::{Env, Event, Invocation, Moto, Stack, demo_event, functions};
 
 /// The contact of the demo events.
 const CONTACT_ID: &str = "5ca32fbd-8f92-46af-92a5-6b0f970f0efe";
@@ -108,20 +106,13 @@ fn assert_clean(function: &str, lines: &[String], errors: &[Value], secrets: &[S
     }
 }
 
-/// `event` for the demo contact, with `parameters`.
-fn demo_contact_event(parameters: Value) -> Value {
-    let mut event = event(parameters);
-    event["Details"]["ContactData"] = demo_event("lookup")["Details"]["ContactData"].clone();
-    event
-}
-
 /// Runs `function` through its paths and answers its log lines and the errors the flow
 /// saw: the demo event; again after every token expired (a new login); a 503 (a retry
 /// for reads, an error for writes); a Salesforce error; a refused event.
 async fn run_every_path(stack: &Stack, operation: &str) -> Vec<Value> {
     let mut errors = Vec::new();
-    let mut keep_error = |outcome: sf_e2e::Invocation| {
-        if let sf_e2e::Invocation::Error(error) = outcome {
+    let mut keep_error = |outcome: Invocation| {
+        if let Invocation::Error(error) = outcome {
             errors.push(error);
         }
     };
@@ -130,17 +121,17 @@ async fn run_every_path(stack: &Stack, operation: &str) -> Vec<Value> {
     keep_error(stack.invoke(demo_event(operation)).await);
     stack.sandbox.faults().fail_next(1, 503);
     keep_error(stack.invoke(demo_event(operation)).await);
-    let mut wrong = demo_event(operation);
-    let parameters = wrong["Details"]["Parameters"].as_object_mut().unwrap();
+    let mut wrong = Event::demo(operation);
     for name in ["sf_object", "sf_fields", "query"] {
-        if parameters.contains_key(name) {
-            parameters.insert(name.to_owned(), json!("NoSuchThing__c"));
+        if wrong.parameter(name).is_some() {
+            wrong = wrong.set(name, "NoSuchThing__c");
         }
     }
     keep_error(stack.invoke(wrong).await);
+    // The demo contact, caller number included.
     keep_error(
         stack
-            .invoke(demo_contact_event(json!({"sf_operation": "unknown"})))
+            .invoke(Event::demo("lookup").replace_parameters(json!({"sf_operation": "unknown"})))
             .await,
     );
     assert!(errors.len() >= 2, "{operation}: {errors:?}");
@@ -155,10 +146,7 @@ async fn every_function_logs_json_with_the_contact_and_never_a_secret() {
         let flow = if index % 2 == 0 { "jwt" } else { "password" };
         let stack = Stack::start_with(
             function,
-            vec![
-                ("SF_CREDENTIALS", every_secret(flow).to_string()),
-                ("RUST_LOG", "trace".to_owned()),
-            ],
+            Env::new().credentials(every_secret(flow)).rust_log("trace"),
         )
         .await;
         let errors = run_every_path(&stack, operation).await;
@@ -174,9 +162,10 @@ async fn credentials_from_ssm_and_a_refused_login_leave_no_secret_in_the_logs() 
     let moto = Moto::start();
     moto.put_parameter("/connect/salesforce", &every_secret("password").to_string())
         .await;
-    let mut env = moto.aws_env();
-    env.push(("SF_CREDENTIALS_PARAMETER", "/connect/salesforce".to_owned()));
-    env.push(("RUST_LOG", "trace".to_owned()));
+    let env = moto
+        .aws_env()
+        .credentials_parameter("/connect/salesforce")
+        .rust_log("trace");
     let stack = Stack::start_with("sf-phone-lookup", env).await;
     let errors = run_every_path(&stack, "phoneLookup").await;
     let mut secrets = static_secrets();
@@ -190,10 +179,7 @@ async fn credentials_from_ssm_and_a_refused_login_leave_no_secret_in_the_logs() 
     credentials["Password"] = json!(wrong_password);
     let stack = Stack::start_with(
         "sf-lookup",
-        vec![
-            ("SF_CREDENTIALS", credentials.to_string()),
-            ("RUST_LOG", "trace".to_owned()),
-        ],
+        Env::new().credentials(credentials).rust_log("trace"),
     )
     .await;
     let error = stack.invoke(demo_event("lookup")).await.error();

@@ -3,32 +3,26 @@
 //! in-process Parameter Store endpoint that counts AWS calls.
 
 use serde_json::json;
-use sf_e2e::{FunctionProcess, ParameterStore, RuntimeApi};
-use sf_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig};
+use sf_sandbox::{Sandbox, SandboxConfig};
+use sf_test_kit::{Env, FunctionProcess, ParameterStore, RuntimeApi, event, sandbox_credentials};
 
 const CREDENTIALS: &str = "/sf-connect/credentials";
 const TOKEN: &str = "/sf-connect/token";
 
 fn lookup_event() -> serde_json::Value {
-    json!({"Name": "ContactFlowEvent", "Details": {"ContactData": {"ContactId": "c-1"},
-        "Parameters": {"sf_object": "Account", "sf_fields": "Id, Name", "Name": "Acme Corporation"}}})
+    event(json!({"sf_object": "Account", "sf_fields": "Id, Name", "Name": "Acme Corporation"}))
 }
 
 #[tokio::test]
 async fn functions_share_one_login_and_make_no_aws_call_when_warm() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let store = ParameterStore::start().await;
-    store.put(
-        CREDENTIALS,
-        &json!({"ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET})
-            .to_string(),
-    );
-    let mut env = store.aws_env();
-    env.extend([
-        ("SF_LOGIN_URL", sandbox.url().to_owned()),
-        ("SF_CREDENTIALS_PARAMETER", CREDENTIALS.to_owned()),
-        ("SF_TOKEN_CACHE_PARAMETER", TOKEN.to_owned()),
-    ]);
+    store.put(CREDENTIALS, &sandbox_credentials::client_credentials());
+    let env: Env = store
+        .aws_env()
+        .login_url(sandbox.url())
+        .credentials_parameter(CREDENTIALS)
+        .token_cache_parameter(TOKEN);
 
     // Three cold containers, one after the other: one login between them.
     let mut running = Vec::new();

@@ -10,6 +10,7 @@ use mockito::{Matcher, ServerGuard};
 use serde_json::{Value, json};
 use sf_core::error::SalesforceError;
 use sf_core::{Error, Operation};
+use sf_test_kit::Env;
 use support::*;
 
 const SECOND_TOKEN: &str = "00DTEST!access-token-two";
@@ -308,16 +309,9 @@ async fn an_unreachable_login_server_is_a_clear_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let config = sf_core::Config::from_lookup(|name| match name {
-        "SF_LOGIN_URL" => Some(url.clone()),
-        "SF_CREDENTIALS" => Some(CLIENT_CREDENTIALS.into()),
-        _ => None,
-    })
-    .unwrap();
-    let reader = sf_core::credentials::CredentialsReader::with_ssm_client(&config, None);
-    let function = sf_core::function::Function::new(
+    let function = function_from(
         Operation::Lookup,
-        sf_core::Salesforce::new(&config, reader).unwrap(),
+        &Env::new().login_url(url).credentials(CLIENT_CREDENTIALS),
     );
     let error = invoke(&function, lookup_parameters()).await.unwrap_err();
     assert_eq!(error.error_type(), "Unreachable", "{error}");
@@ -328,21 +322,6 @@ async fn an_unreachable_login_server_is_a_clear_error() {
     );
 }
 
-/// A function whose environment is `env` (and nothing else).
-fn function_from_env(env: &[(&str, String)]) -> sf_core::function::Function {
-    let config = sf_core::Config::from_lookup(|name| {
-        env.iter()
-            .find(|(variable, _)| *variable == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap();
-    let reader = sf_core::credentials::CredentialsReader::with_ssm_client(&config, None);
-    sf_core::function::Function::new(
-        Operation::Lookup,
-        sf_core::Salesforce::new(&config, reader).unwrap(),
-    )
-}
-
 #[tokio::test]
 async fn sf_jwt_audience_sets_the_assertions_aud() {
     let mut server = mockito::Server::new_async().await;
@@ -350,14 +329,13 @@ async fn sf_jwt_audience_sets_the_assertions_aud() {
     query_with(&mut server, TOKEN, 200, &one_case(), 1).await;
     let credentials = json!({"ConsumerKey": "3MVG9-connected-app", "Username": "u@acme.example",
         "PrivateKey": include_str!("fixtures/test-only-rsa-private-key.pem")});
-    let function = function_from_env(&[
-        ("SF_LOGIN_URL", server.url()),
-        ("SF_CREDENTIALS", credentials.to_string()),
-        (
-            "SF_JWT_AUDIENCE",
-            "https://acme.my.site.com/support/".into(),
-        ),
-    ]);
+    let function = function_from(
+        Operation::Lookup,
+        &Env::new()
+            .login_url(server.url())
+            .credentials(credentials)
+            .jwt_audience("https://acme.my.site.com/support/"),
+    );
     invoke(&function, lookup_parameters()).await.unwrap();
     token.assert_async().await;
     let body = bodies.lock().unwrap()[0].clone();
@@ -379,11 +357,11 @@ async fn sf_jwt_audience_sets_the_assertions_aud() {
 #[tokio::test]
 async fn client_credentials_at_the_generic_login_url_is_refused_before_any_login() {
     for login_url in [None, Some("https://TEST.salesforce.com/")] {
-        let mut env = vec![("SF_CREDENTIALS", CLIENT_CREDENTIALS.to_owned())];
+        let mut env = Env::new().credentials(CLIENT_CREDENTIALS);
         if let Some(login_url) = login_url {
-            env.push(("SF_LOGIN_URL", login_url.to_owned()));
+            env = env.login_url(login_url);
         }
-        let function = function_from_env(&env);
+        let function = function_from(Operation::Lookup, &env);
         let warm_up = function
             .salesforce()
             .warm_up(sf_core::deadline::Deadline::after(

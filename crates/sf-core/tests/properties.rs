@@ -22,6 +22,7 @@ use sf_core::function::Function;
 use sf_core::parameters::{Parameters, Scalar};
 use sf_core::{Config, Error, Salesforce, relative_date, soql, template};
 use sf_sandbox::tokenizer::{LikePiece, TokenKind, tokenize};
+use sf_test_kit::Env;
 use time::OffsetDateTime;
 
 fn config() -> ProptestConfig {
@@ -329,12 +330,10 @@ fn functions() -> Vec<Function> {
         .local_addr()
         .unwrap()
         .port();
-    let config = Config::from_lookup(move |name| match name {
-        "SF_LOGIN_URL" => Some(format!("http://127.0.0.1:{closed_port}")),
-        "SF_CREDENTIALS" => Some(r#"{"ConsumerKey":"k","ConsumerSecret":"s"}"#.to_owned()),
-        _ => None,
-    })
-    .unwrap();
+    let env = Env::new()
+        .login_url(format!("http://127.0.0.1:{closed_port}"))
+        .credentials(r#"{"ConsumerKey":"k","ConsumerSecret":"s"}"#);
+    let config = Config::from_lookup(env.lookup()).unwrap();
     FUNCTIONS
         .iter()
         .map(|entry| {

@@ -13,7 +13,7 @@ use sf_core::deadline::{CONNECT_BUDGET, Deadline};
 use sf_core::function::Function;
 use sf_core::shared_token::SharedTokenStore;
 use sf_core::{Config, Error, Operation, Salesforce};
-use sf_e2e::ParameterStore;
+use sf_test_kit::ParameterStore;
 use support::*;
 
 const PARAMETER: &str = "/connect/salesforce";

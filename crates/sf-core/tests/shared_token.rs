@@ -9,32 +9,26 @@ mod support;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures_util::future::join_all;
-use serde_json::json;
+use sf_core::Salesforce;
 use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::{CONNECT_BUDGET, Deadline};
 use sf_core::invocation_context::InvocationContext;
 use sf_core::salesforce::ApiRequest;
 use sf_core::shared_token::{LEASE, SharedTokenStore};
-use sf_core::{Config, Salesforce};
-use sf_e2e::ParameterStore;
-use sf_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig};
-use support::ssm_client;
+use sf_sandbox::{Sandbox, SandboxConfig};
+use sf_test_kit::{Env, ParameterStore, sandbox_credentials};
+use support::{config_from, ssm_client};
 
 const TOKEN_PARAMETER: &str = "/sf-connect/token";
 const LOCK_PARAMETER: &str = "/sf-connect/token-lock";
 
 /// A cold container: no token yet, sharing through `store` when given one.
 fn container(sandbox: &Sandbox, store: Option<&ParameterStore>) -> Salesforce {
-    let login_url = sandbox.url().to_owned();
-    let credentials =
-        json!({"ConsumerKey": DEFAULT_CLIENT_ID, "ConsumerSecret": DEFAULT_CLIENT_SECRET})
-            .to_string();
-    let config = Config::from_lookup(move |name| match name {
-        "SF_LOGIN_URL" => Some(login_url.clone()),
-        "SF_CREDENTIALS" => Some(credentials.clone()),
-        _ => None,
-    })
-    .unwrap();
+    let config = config_from(
+        &Env::new()
+            .login_url(sandbox.url())
+            .credentials(sandbox_credentials::client_credentials()),
+    );
     let salesforce =
         Salesforce::new(&config, CredentialsReader::with_ssm_client(&config, None)).unwrap();
     match store {

@@ -9,19 +9,16 @@ use mockito::Matcher;
 use serde_json::{Value, json};
 use sf_core::credentials::CredentialsReader;
 use sf_core::function::Function;
-use sf_core::{Config, Error, Operation, Salesforce};
-use sf_e2e::Moto;
+use sf_core::{Error, Operation, Salesforce};
+use sf_test_kit::{Env, Moto};
 use support::*;
 
 fn function_reading(moto: &Moto, server: &mockito::ServerGuard, parameter: &str) -> Function {
-    let login_url = server.url();
-    let parameter = parameter.to_owned();
-    let config = Config::from_lookup(move |name| match name {
-        "SF_LOGIN_URL" => Some(login_url.clone()),
-        "SF_CREDENTIALS_PARAMETER" => Some(parameter.clone()),
-        _ => None,
-    })
-    .unwrap();
+    let config = config_from(
+        &Env::new()
+            .login_url(server.url())
+            .credentials_parameter(parameter),
+    );
     let reader = CredentialsReader::with_ssm_client(&config, Some(ssm_client(moto.url())));
     Function::new(Operation::Lookup, Salesforce::new(&config, reader).unwrap())
 }

@@ -9,20 +9,38 @@ use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::{CONNECT_BUDGET, Deadline};
 use sf_core::function::Function;
 use sf_core::{Config, Operation, Salesforce};
+use sf_test_kit::Env;
 
 pub const TOKEN: &str = "00DTEST!access-token-one";
 pub const CLIENT_CREDENTIALS: &str =
     r#"{"ConsumerKey":"test-consumer-key","ConsumerSecret":"test-consumer-secret"}"#;
 
+/// The environment of a function logging in at `server` with `credentials_json`.
+pub fn env(server: &ServerGuard, credentials_json: &str) -> Env {
+    Env::new()
+        .login_url(server.url())
+        .credentials(credentials_json)
+}
+
+/// The configuration `env` makes, which must be valid.
+pub fn config_from(env: &Env) -> Config {
+    Config::from_lookup(env.lookup()).unwrap()
+}
+
+/// A function of `operation` configured by `env` alone, reading no SSM.
+pub fn function_from(operation: Operation, env: &Env) -> Function {
+    let config = config_from(env);
+    let reader = CredentialsReader::with_ssm_client(&config, None);
+    Function::new(operation, Salesforce::new(&config, reader).unwrap())
+}
+
+/// A lookup function whose environment is `env` (and nothing else).
+pub fn function_from_env(env: &[(&'static str, String)]) -> Function {
+    function_from(Operation::Lookup, &Env::from(env.to_vec()))
+}
+
 pub fn config(server: &ServerGuard, credentials_json: &str) -> Config {
-    let login_url = server.url();
-    let credentials_json = credentials_json.to_owned();
-    Config::from_lookup(move |name| match name {
-        "SF_LOGIN_URL" => Some(login_url.clone()),
-        "SF_CREDENTIALS" => Some(credentials_json.clone()),
-        _ => None,
-    })
-    .unwrap()
+    config_from(&env(server, credentials_json))
 }
 
 pub fn function_with(
@@ -30,9 +48,7 @@ pub fn function_with(
     server: &ServerGuard,
     credentials_json: &str,
 ) -> Function {
-    let config = config(server, credentials_json);
-    let reader = CredentialsReader::with_ssm_client(&config, None);
-    Function::new(operation, Salesforce::new(&config, reader).unwrap())
+    function_from(operation, &env(server, credentials_json))
 }
 
 /// A function logging in with the client credentials flow.
@@ -65,28 +81,8 @@ pub async fn token_endpoint(server: &mut ServerGuard, access_token: &str) -> Moc
         .await
 }
 
-/// A real-shaped Connect event carrying `parameters`, with the nulls Connect sends.
-pub fn event(parameters: Value) -> Value {
-    json!({
-        "Name": "ContactFlowEvent",
-        "Details": {
-            "ContactData": {
-                "Attributes": {},
-                "Channel": "VOICE",
-                "ContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
-                "CustomerEndpoint": {"Address": "+441122334455", "Type": "TELEPHONE_NUMBER"},
-                "InitialContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
-                "InitiationMethod": "INBOUND",
-                "InstanceARN": "arn:aws:connect:eu-west-2:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa",
-                "MediaStreams": null,
-                "PreviousContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
-                "Queue": null,
-                "SystemEndpoint": {"Address": "+442033334444", "Type": "TELEPHONE_NUMBER"}
-            },
-            "Parameters": parameters
-        }
-    })
-}
+/// A real-shaped Connect event carrying `parameters` (the test kit's).
+pub use sf_test_kit::event;
 
 pub async fn invoke(function: &Function, parameters: Value) -> sf_core::Result<Value> {
     function
@@ -147,7 +143,7 @@ pub fn record(object: &str, id: &str, fields: Value) -> Value {
 /// harness's `ParameterStore`).
 pub fn ssm_client(endpoint: &str) -> aws_sdk_ssm::Client {
     use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
-    use sf_e2e::moto;
+    use sf_test_kit::moto;
     let config = aws_sdk_ssm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(moto::REGION))

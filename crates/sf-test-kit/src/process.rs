@@ -2,28 +2,13 @@
 //! variables set, the Runtime API's address given, its output kept line by line so that
 //! tests can read the logs.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// The built binary `name` (`sf-lookup`, …) in the workspace's target directory, for
-/// the profile in `SF_E2E_PROFILE` (default `debug`). `make test` builds them first.
-pub fn binary_path(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let profile = std::env::var("SF_E2E_PROFILE").unwrap_or_else(|_| "debug".into());
-    let path = target.join(profile).join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: build the functions first (`cargo build --workspace --bins`, as `make test` does)",
-        path.display()
-    );
-    path
-}
+use crate::binaries::binary_path;
 
 pub struct FunctionProcess {
     child: Child,
@@ -31,8 +16,9 @@ pub struct FunctionProcess {
 }
 
 impl FunctionProcess {
-    /// Starts function `name` against the Runtime API at `runtime_api` with `env` added
-    /// to the Lambda variables. The process inherits no other variable of the test's.
+    /// Starts function `name` against the Runtime API at `runtime_api` with `env` (an
+    /// [`crate::Env`], or pairs) added to the Lambda variables. The process inherits no
+    /// other variable of the test's. The binary is built first if need be.
     pub fn start(name: &str, runtime_api: &str, env: &[(&str, String)]) -> FunctionProcess {
         let mut command = Command::new(binary_path(name));
         command

@@ -75,7 +75,7 @@ impl ParameterStore {
     }
 
     /// The variables that point an AWS SDK at this endpoint.
-    pub fn aws_env(&self) -> Vec<(&'static str, String)> {
+    pub fn aws_env(&self) -> crate::Env {
         crate::moto::aws_env(&self.url)
     }
 

@@ -2,12 +2,13 @@
 //! child process on a free loopback port (installed into .venv by `make tools`).
 
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::Env;
 use crate::port::free_port;
 
 /// The region every client of the tests uses: moto keeps data per region.
@@ -16,13 +17,8 @@ pub const ACCESS_KEY_ID: &str = "AKIDLOCALTEST";
 pub const SECRET_ACCESS_KEY: &str = "local-test-secret";
 
 /// The variables that point an AWS SDK at the endpoint `url`, with the test identity.
-pub fn aws_env(url: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_ENDPOINT_URL", url.to_owned()),
-        ("AWS_REGION", REGION.into()),
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
-        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.into()),
-    ]
+pub fn aws_env(url: &str) -> Env {
+    Env::new().aws_endpoint(url)
 }
 
 /// A moto_server child process, stopped on drop.
@@ -74,7 +70,7 @@ impl Moto {
     }
 
     /// The variables that point an AWS SDK at this endpoint.
-    pub fn aws_env(&self) -> Vec<(&'static str, String)> {
+    pub fn aws_env(&self) -> Env {
         aws_env(&self.url)
     }
 
@@ -127,7 +123,7 @@ fn program() -> PathBuf {
     if let Some(program) = std::env::var_os("MOTO_SERVER") {
         return program.into();
     }
-    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+    let installed = crate::workspace_root().join(".venv/bin/moto_server");
     if installed.exists() {
         installed
     } else {
