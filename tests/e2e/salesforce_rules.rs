@@ -1,9 +1,15 @@
 //! Salesforce's own rules, through the real binaries against the sandbox: what a real
 //! org would refuse or misread is escaped, written as SOQL requires, or refused before
 //! any request. Each test is written against Salesforce's documented behaviour (the SOSL
-//! FIND reference, SOQL's date formats and LIKE, the REST sObject resources).
+//! FIND reference, SOQL's date formats and LIKE, the REST sObject resources, the OAuth
+//! token endpoint's rules for each flow, time fields).
 
 use serde_json::{Value, json};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use sf_test_kit::{Env, FunctionProcess, RuntimeApi, demo_event, sandbox_credentials};
 
 use super::{Stack, event};
 
@@ -190,4 +196,94 @@ async fn a_lookup_like_matches_underscore_only_as_itself() {
         .await
         .answer();
     assert_eq!(ids(&answer), [underscore], "{answer}");
+}
+
+/// The client credentials flow at the generic login server, which Salesforce refuses
+/// for that grant ("request not supported on this domain"), is a configuration error
+/// naming `SF_LOGIN_URL` and saying what to put there; the container stays up for the
+/// fix in SSM, and nothing is sent anywhere.
+#[tokio::test]
+async fn client_credentials_at_the_generic_login_server_are_refused_naming_sf_login_url() {
+    let api = RuntimeApi::start().await;
+    let function = FunctionProcess::start(
+        "sf-lookup",
+        api.address(),
+        &Env::new()
+            .credentials(sandbox_credentials::client_credentials())
+            .login_url("https://login.salesforce.com"),
+    );
+    let error = api.invoke(demo_event("lookup")).await.error();
+    assert_eq!(error["errorType"], "ConfigurationError", "{error}");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(message.contains("SF_LOGIN_URL"), "{message}");
+    assert!(
+        message.contains("https://<your-domain>.my.salesforce.com"),
+        "{message}"
+    );
+    assert!(!message.contains("sandbox-consumer-secret"), "{message}");
+    assert!(api.init_error().is_none(), "the container must not be lost");
+    drop(function);
+}
+
+/// A login URL that answers with a redirect (a Lightning host, say) is not followed:
+/// the token request would carry the credentials to wherever it points. The error
+/// names `SF_LOGIN_URL`.
+#[tokio::test]
+async fn a_login_url_that_redirects_is_refused_naming_sf_login_url() {
+    let redirecting = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = redirecting.local_addr().unwrap().port();
+    // Every request (the warm-up's login and the invocation's) gets the redirect.
+    let server = tokio::spawn(async move {
+        while let Ok((mut connection, _)) = redirecting.accept().await {
+            let mut request = [0u8; 8192];
+            let _ = connection.read(&mut request).await;
+            let answer = "HTTP/1.1 302 Found\r\n\
+                 Location: https://acme.lightning.force.com/services/oauth2/token\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n";
+            let _ = connection.write_all(answer.as_bytes()).await;
+        }
+    });
+    let api = RuntimeApi::start().await;
+    let function = FunctionProcess::start(
+        "sf-lookup",
+        api.address(),
+        &Env::new()
+            .credentials(sandbox_credentials::jwt())
+            .login_url(format!("http://127.0.0.1:{port}")),
+    );
+    let error = api.invoke(demo_event("lookup")).await.error();
+    assert_eq!(error["errorType"], "ConfigurationError", "{error}");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(message.contains("SF_LOGIN_URL"), "{message}");
+    // Followed, the request would have gone to a host that does not resolve here: an
+    // `Unreachable` error, not this one.
+    assert!(message.contains("acme.lightning.force.com"), "{message}");
+    drop(function);
+    server.abort();
+}
+
+/// `|time` writes a time field as Salesforce takes it (`HH:mm:ss.SSSZ`); the sandbox,
+/// like Salesforce, refuses any other form of a time.
+#[tokio::test]
+async fn a_relative_time_is_written_as_salesforce_time_fields_take_it() {
+    let stack = Stack::start("sf-create").await;
+    let answer = stack
+        .invoke(event(json!({
+            "sf_object": "Case", "Subject": "Call me back", "Preferred_Callback_Time__c": "1h|time"
+        })))
+        .await
+        .answer();
+    let id = answer["Id"].as_str().unwrap();
+    let case = stack.sandbox.record("Case", id).unwrap();
+    let time = case["Preferred_Callback_Time__c"].as_str().unwrap();
+    assert_eq!(time.len(), 13, "{time}");
+    assert!(
+        time.bytes().enumerate().all(|(i, b)| match i {
+            2 | 5 => b == b':',
+            8 => b == b'.',
+            12 => b == b'Z',
+            _ => b.is_ascii_digit(),
+        }),
+        "{time}"
+    );
 }
