@@ -511,9 +511,9 @@ fn report(
         "Set-up: each function is its release binary (the workspace's `[profile.release]`: \
          opt-level \"z\", fat LTO, one codegen unit, stripped, panic = abort; a current-thread \
          Tokio runtime), started as Lambda starts a custom runtime and driven through the \
-         Lambda Runtime API (the harness in `tests/src/runtime_api.rs`). Salesforce is \
+         Lambda Runtime API (the harness in `crates/sf-test-kit/src/runtime_api.rs`). Salesforce is \
          the local sandbox (`crates/sf-sandbox`, no added latency), AWS is an in-process \
-         Parameter Store endpoint (`tests/src/parameter_store.rs`) holding the credentials \
+         Parameter Store endpoint (`crates/sf-test-kit/src/parameter_store.rs`) holding the credentials \
          (JWT bearer flow) and the shared token; both count the calls they get. Cold \
          starts: {cold_spawns} spawns per function; warm: {warm_calls} invocations per \
          function.\n"
