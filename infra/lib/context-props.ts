@@ -18,6 +18,7 @@ export const DEFAULT_CREDENTIALS_PARAMETER = '/sf-connect/credentials';
  * | secretId | or: a Secrets Manager secret name or ARN, read through /aws/reference/secretsmanager/ |
  * | kmsKeyArn | customer managed key of the parameter or secret (default: the AWS managed key) |
  * | loginUrl, apiVersion, username | SF_LOGIN_URL, SF_API_VERSION, SF_USERNAME |
+ * | jwtAudience | SF_JWT_AUDIENCE |
  * | tokenCacheParameter | SSM parameter for the shared access-token cache, e.g. /sf-connect/token (created by the first container) |
  * | architecture | arm64 (default) or x86_64 |
  * | memorySize, timeoutSeconds, logRetentionDays, logLevel, destroyLogs | function settings |
@@ -97,6 +98,7 @@ export function stackPropsFromContext(node: Node): { stackName: string; props: S
       secretId,
       kmsKeyArn: text('kmsKeyArn'),
       loginUrl: text('loginUrl'),
+      jwtAudience: text('jwtAudience'),
       apiVersion: text('apiVersion'),
       username: text('username'),
       tokenCacheParameterName: text('tokenCacheParameter'),

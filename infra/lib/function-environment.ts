@@ -36,6 +36,7 @@ export const CONSTRUCT_VARIABLES: readonly string[] = [
   'SF_USERNAME',
   'SF_TOKEN_CACHE_PARAMETER',
   'SF_METRICS_NAMESPACE',
+  'SF_JWT_AUDIENCE',
 ];
 
 /** Every function's environment: the settings sf-core reads at start-up. */
@@ -47,6 +48,9 @@ export function functionEnvironment(props: SalesforceConnectFunctionsProps): Rec
     RUST_LOG: (props.logLevel ?? DEFAULT_LOG_LEVEL).toLowerCase(),
     SF_METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
   };
+  if (props.jwtAudience !== undefined) {
+    environment.SF_JWT_AUDIENCE = props.jwtAudience;
+  }
   if (props.username !== undefined) {
     environment.SF_USERNAME = props.username;
   }

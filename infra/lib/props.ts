@@ -168,6 +168,15 @@ export interface SalesforceConnectFunctionsProps {
   readonly apiVersion?: string;
 
   /**
+   * The JWT bearer assertion's `aud` (env `SF_JWT_AUDIENCE`), where sf-core's rule does
+   * not fit: an Experience Cloud site URL, say. sf-core otherwise sends
+   * `https://login.salesforce.com` for production orgs and `https://test.salesforce.com`
+   * for sandboxes and scratch orgs, from `loginUrl`'s host.
+   * @default from `loginUrl`
+   */
+  readonly jwtAudience?: string;
+
+  /**
    * The integration user, where the credentials JSON has no `Username` (env `SF_USERNAME`).
    * @default the credentials JSON's `Username`
    */

@@ -24,6 +24,8 @@ export interface SalesforceConnectStackProps extends StackProps {
   /** ARN of the customer managed KMS key that encrypts the credentials. @default the AWS managed key */
   readonly kmsKeyArn?: string;
   readonly loginUrl?: string;
+  /** The JWT assertion's `aud` (see the construct's prop). @default from loginUrl */
+  readonly jwtAudience?: string;
   readonly apiVersion?: string;
   readonly username?: string;
   /** SSM parameter for the shared access-token cache (see the construct's prop). @default no cache */
@@ -89,6 +91,7 @@ export class SalesforceConnectStack extends Stack {
       credentialsSecret,
       credentialsKey,
       loginUrl: props.loginUrl,
+      jwtAudience: props.jwtAudience,
       apiVersion: props.apiVersion,
       username: props.username,
       tokenCacheParameterName: props.tokenCacheParameterName,

@@ -27,6 +27,7 @@ export function validateProps(props: SalesforceConnectFunctionsProps): void {
   if (props.timeout !== undefined) validateTimeout('timeout', props.timeout.toSeconds());
   if (props.memorySize !== undefined) validateMemorySize('memorySize', props.memorySize);
   if (props.loginUrl !== undefined) validateLoginUrl(props.loginUrl);
+  if (props.jwtAudience !== undefined) validateJwtAudience(props.jwtAudience);
   if (props.apiVersion !== undefined) validateApiVersion(props.apiVersion);
   if (props.connectInstanceArn !== undefined) validateConnectInstanceArn(props.connectInstanceArn);
   if (props.functionNamePrefix !== undefined) validateFunctionNamePrefix(props.functionNamePrefix);
@@ -165,6 +166,22 @@ function validateMemorySize(prop: string, memorySize: number): void {
  * trailing slashes aside; not the token endpoint's full URL. (sf-core also
  * takes plain http to this machine, for local runs: no use in Lambda.)
  */
+/** sf-core's rule for `SF_JWT_AUDIENCE`: an https:// URL with no query or user info. */
+function validateJwtAudience(audience: string): void {
+  if (Token.isUnresolved(audience)) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(audience.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== 'https:' || url.search !== '' || url.username !== '' || url.password !== '') {
+    throw new Error(
+      `jwtAudience must be an https:// URL such as https://login.salesforce.com or an Experience Cloud site's URL, got ${JSON.stringify(audience)}`,
+    );
+  }
+}
+
 function validateLoginUrl(loginUrl: string): void {
   if (Token.isUnresolved(loginUrl)) return;
   const base = loginUrl.trim().replace(/\/+$/, '');

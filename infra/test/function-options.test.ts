@@ -93,7 +93,12 @@ describe('per-function options', () => {
   });
 
   it('know every variable the construct sets, so that none can be replaced', () => {
-    const all = functionEnvironment({ credentialsParameterName: '/p', username: 'u@example.com', tokenCacheParameterName: '/t' });
+    const all = functionEnvironment({
+      credentialsParameterName: '/p',
+      username: 'u@example.com',
+      tokenCacheParameterName: '/t',
+      jwtAudience: 'https://login.salesforce.com',
+    });
     assert.deepEqual(Object.keys(all).sort(), [...CONSTRUCT_VARIABLES].sort());
   });
 

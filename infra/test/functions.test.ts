@@ -66,6 +66,7 @@ describe('the functions of the catalogue', () => {
       timeout: Duration.seconds(5),
       logLevel: 'DEBUG',
       loginUrl: 'https://example.my.salesforce.com',
+      jwtAudience: 'https://help.example.my.site.com',
       apiVersion: '62.0',
       username: 'integration@example.com',
     });
@@ -80,6 +81,7 @@ describe('the functions of the catalogue', () => {
         SF_LOGIN_URL: 'https://example.my.salesforce.com',
         SF_API_VERSION: '62.0',
         SF_USERNAME: 'integration@example.com',
+        SF_JWT_AUDIENCE: 'https://help.example.my.site.com',
         RUST_LOG: 'debug',
         SF_METRICS_NAMESPACE: 'SalesforceConnect',
       });
@@ -154,6 +156,9 @@ describe('the construct refuses', () => {
   it('bad settings', () => {
     assert.throws(build({ memorySize: 64 }), /memorySize/);
     assert.throws(build({ loginUrl: 'http://login.salesforce.com' }), /https/);
+    for (const jwtAudience of ['http://login.salesforce.com', 'login.salesforce.com', 'https://login.salesforce.com?x=1']) {
+      assert.throws(build({ jwtAudience }), /jwtAudience must be an https:\/\/ URL/, jwtAudience);
+    }
     assert.throws(build({ apiVersion: 'latest' }), /apiVersion/);
     assert.throws(build({ connectInstanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance' }), /connectInstanceArn/);
     assert.throws(build({ credentialsParameterName: undefined }), /^Error: give exactly one of credentialsParameterName, credentialsParameter and credentialsSecret$/);
