@@ -159,8 +159,8 @@ fn jwt_audience(value: &str) -> Result<String> {
     let audience = value.trim().trim_end_matches('/');
     let valid = reqwest::Url::parse(audience).is_ok_and(|url| {
         let host = url.host_str().unwrap_or_default();
-        let scheme_fits = url.scheme() == "https"
-            || (url.scheme() == "http" && matches!(host, "127.0.0.1" | "localhost" | "[::1]"));
+        let scheme_fits =
+            url.scheme() == "https" || (url.scheme() == "http" && is_loopback_host(host));
         scheme_fits
             && !host.is_empty()
             && url.username().is_empty()
@@ -185,6 +185,10 @@ fn is_loopback(host_and_port: &str) -> bool {
     let host = host_and_port
         .rsplit_once(':')
         .map_or(host_and_port, |(host, _port)| host);
+    is_loopback_host(host)
+}
+
+fn is_loopback_host(host: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
