@@ -166,7 +166,7 @@ function validateMemorySize(prop: string, memorySize: number): void {
  * trailing slashes aside; not the token endpoint's full URL. (sf-core also
  * takes plain http to this machine, for local runs: no use in Lambda.)
  */
-/** sf-core's rule for `SF_JWT_AUDIENCE`: an https:// URL with no query or user info. */
+/** sf-core's rule for `SF_JWT_AUDIENCE`: an https:// URL with no query, fragment or user info. */
 function validateJwtAudience(audience: string): void {
   if (Token.isUnresolved(audience)) return;
   let url: URL | undefined;
@@ -175,7 +175,7 @@ function validateJwtAudience(audience: string): void {
   } catch {
     url = undefined;
   }
-  if (url === undefined || url.protocol !== 'https:' || url.search !== '' || url.username !== '' || url.password !== '') {
+  if (url === undefined || url.protocol !== 'https:' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new Error(
       `jwtAudience must be an https:// URL such as https://login.salesforce.com or an Experience Cloud site's URL, got ${JSON.stringify(audience)}`,
     );

@@ -156,7 +156,7 @@ describe('the construct refuses', () => {
   it('bad settings', () => {
     assert.throws(build({ memorySize: 64 }), /memorySize/);
     assert.throws(build({ loginUrl: 'http://login.salesforce.com' }), /https/);
-    for (const jwtAudience of ['http://login.salesforce.com', 'login.salesforce.com', 'https://login.salesforce.com?x=1']) {
+    for (const jwtAudience of ['http://login.salesforce.com', 'login.salesforce.com', 'https://login.salesforce.com?x=1', 'https://login.salesforce.com#x']) {
       assert.throws(build({ jwtAudience }), /jwtAudience must be an https:\/\/ URL/, jwtAudience);
     }
     assert.throws(build({ apiVersion: 'latest' }), /apiVersion/);
