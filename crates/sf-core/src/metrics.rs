@@ -19,7 +19,9 @@
 //! was the other candidate, and does not fit: it writes a single dimension set per
 //! document, so `[Function]` and `[Function, Outcome]` would be two or three lines per
 //! invocation, and it keeps its counters in a process-wide `metrics` recorder rather
-//! than building a line from one invocation's facts.
+//! than building a line from one invocation's facts. The price of metrique: its writer
+//! crate's default features (which the EMF crate does not let us turn off) bring the
+//! `metrics` facade and a background queue we do not use; only what is called is linked.
 //!
 //! The line goes straight to stdout, not through the log subscriber: the
 //! [`crate::logging`] writer would add a `function` member and mask numbers, and the
