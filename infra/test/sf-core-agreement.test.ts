@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
-import { DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceConnectFunctions, TOKEN_CACHE_LOCK_SUFFIX } from '../lib';
+import { DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, DEFAULT_METRICS_NAMESPACE, SalesforceConnectFunctions, TOKEN_CACHE_LOCK_SUFFIX } from '../lib';
+import { OUTCOMES } from '../lib/monitoring';
 import { assetDir, INFRA_DIR, salesforceFunctions, synthFunctions } from './helpers';
 
 // sf-core reads the functions' environment at start-up and refuses what it
@@ -12,6 +13,8 @@ import { assetDir, INFRA_DIR, salesforceFunctions, synthFunctions } from './help
 const SF_CORE = path.resolve(INFRA_DIR, '..', 'crates', 'sf-core', 'src');
 const configRs = fs.readFileSync(path.join(SF_CORE, 'config.rs'), 'utf8');
 const sharedTokenRs = fs.readFileSync(path.join(SF_CORE, 'shared_token.rs'), 'utf8');
+const metricsRs = fs.readFileSync(path.join(SF_CORE, 'metrics.rs'), 'utf8');
+const monitoringTs = fs.readFileSync(path.join(INFRA_DIR, 'lib', 'monitoring.ts'), 'utf8');
 
 /** The value of `pub const <name>: &str = "...";` in config.rs. */
 function rustConst(name: string): string {
@@ -29,7 +32,12 @@ function rustTestValues(test: string, constant: string): string[] {
   return [...body.matchAll(new RegExp(`\\(\\s*${constant},\\s*"([^"]*)",?\\s*\\)`, 'g'))].map((m) => m[1]);
 }
 
-const build = (props: { apiVersion?: string; loginUrl?: string }) => () =>
+/** The `SF_*` variables config.rs declares. */
+function read(rust: string): Set<string> {
+  return new Set([...rust.matchAll(/pub const \w+: &str = "(SF_\w+)";/g)].map((m) => m[1]));
+}
+
+const build = (props: { apiVersion?: string; loginUrl?: string; metricsNamespace?: string }) => () =>
   new SalesforceConnectFunctions(new Stack(new App(), 'S'), 'F', { credentialsParameterName: '/p', assetDir: assetDir(), ...props });
 
 describe('agreement with sf-core', () => {
@@ -47,15 +55,34 @@ describe('agreement with sf-core', () => {
   it('sets only variables sf-core reads (besides RUST_LOG)', () => {
     const { template } = synthFunctions({ username: 'u@example.com', tokenCacheParameterName: '/sf-connect/token' });
     const [fn] = Object.values(salesforceFunctions(template));
-    // SF_METRICS_NAMESPACE: the namespace of the per-invocation metrics that the alarms read,
-    // agreed for sf-core's metrics (see "Operating" in infra/README.md: the metric names,
-    // dimensions and this variable). sf-core reads it once its metrics land; until then it is the
-    // one variable set ahead of sf-core. Remove this exception when config.rs declares it.
-    const ahead = ['SF_METRICS_NAMESPACE'];
-    const names = Object.keys(fn.Properties!.Environment.Variables).filter((n) => n !== 'RUST_LOG' && !ahead.includes(n));
+    const names = Object.keys(fn.Properties!.Environment.Variables).filter((n) => n !== 'RUST_LOG');
     assert.ok(names.length >= 5, 'every optional variable is set here');
-    const read = new Set([...configRs.matchAll(/pub const \w+: &str = "(SF_\w+)";/g)].map((m) => m[1]));
-    for (const name of names) assert.ok(read.has(name), `sf-core does not read ${name}`);
+    const variables = read(configRs);
+    for (const name of names) assert.ok(variables.has(name), `sf-core does not read ${name}`);
+  });
+
+  it('reads the metrics sf-core writes, in its namespace and with its outcomes', () => {
+    assert.ok(read(configRs).has('SF_METRICS_NAMESPACE'), 'config.rs does not read SF_METRICS_NAMESPACE');
+    const namespace = metricsRs.match(/pub const DEFAULT_NAMESPACE: &str = "([^"]*)";/);
+    assert.ok(namespace, 'metrics.rs declares no DEFAULT_NAMESPACE');
+    assert.equal(DEFAULT_METRICS_NAMESPACE, namespace[1]);
+    const outcomes = [...metricsRs.matchAll(/Outcome::\w+ => "(\w+)"/g)].map((m) => m[1]);
+    assert.deepEqual([...OUTCOMES].sort(), [...new Set(outcomes)].sort());
+    const written = new Set([...metricsRs.matchAll(/writer\.value\(\s*"(\w+)"/g)].map((m) => m[1]));
+    const used = [...monitoringTs.matchAll(/(?:this\.metric|acrossFunctions)\('(\w+)'/g)].map((m) => m[1]);
+    assert.ok(used.length >= 3, `monitoring.ts's metrics: ${used.join(', ')}`);
+    for (const name of [...used, 'Function', 'Outcome']) assert.ok(written.has(name), `sf-core writes no ${name}`);
+  });
+
+  it('refuses the metrics namespaces sf-core refuses at start-up, and takes the ones it takes', () => {
+    const refusedBySfCore = rustTestValues('malformed_values_name_the_variable', 'METRICS_NAMESPACE');
+    assert.ok(refusedBySfCore.includes('AWS/Lambda'), `sf-core's refused namespaces: ${refusedBySfCore.join(', ')}`);
+    for (const namespace of refusedBySfCore) {
+      assert.throws(build({ metricsNamespace: namespace }), /metricsNamespace must be/, JSON.stringify(namespace));
+    }
+    for (const namespace of [...rustTestValues('every_variable_read', 'METRICS_NAMESPACE'), DEFAULT_METRICS_NAMESPACE]) {
+      assert.doesNotThrow(build({ metricsNamespace: namespace }), JSON.stringify(namespace));
+    }
   });
 
   it('refuses the API versions sf-core refuses at start-up, and takes the ones it takes', () => {

@@ -2,11 +2,13 @@
 //! local Salesforce sandbox: the documented example of each operation (the events in
 //! `events/`, the same `make demo` sends), the error path of each, and the recoveries
 //! that matter in a live contact centre. The fault suite is in `faults`, the logs and
-//! secrets checks in `logs`, Salesforce's own rules (search text, unquoted dates, names
-//! in URL paths, LIKE wildcards) in `salesforce_rules`.
+//! secrets checks in `logs`, the metric lines in `metrics`, Salesforce's own rules
+//! (search text, unquoted dates, names in URL paths, LIKE wildcards) in
+//! `salesforce_rules`.
 
 mod faults;
 mod logs;
+mod metrics;
 mod salesforce_rules;
 
 use serde_json::{Value, json};

@@ -1,14 +1,16 @@
 //! Logs and secrets: every function at the most verbose level (`RUST_LOG=trace`),
 //! through its success path and its failure paths, with credentials holding every kind
 //! of secret. Every line it writes (stdout and stderr) must be a JSON object naming the
-//! function; the lines of an invocation must name the contact too; and no secret, token
-//! or caller's full phone number may appear in any line or in any error the flow sees.
+//! function; the lines of an invocation must name the contact, the Lambda request, the
+//! X-Ray trace and whether the container was cold; and no secret, token or caller's
+//! full phone number may appear in any line or in any error the flow sees.
 
 use serde_json::{Value, json};
 use sf_sandbox::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN,
     DEFAULT_USERNAME, TEST_JWT_PRIVATE_KEY_PEM,
 };
+use sf_test_kit::emf::is_metric_line;
 use sf_test_kit::{Env, Event, Invocation, Moto, Stack, demo_event, functions};
 
 /// The contact of the demo events.
@@ -71,10 +73,15 @@ fn issued_tokens(sandbox: &sf_sandbox::Sandbox) -> Vec<String> {
         .collect()
 }
 
+/// The trace header the test kit's Runtime API gives every invocation.
+const TRACE_ID: &str = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0";
+
 /// Checks `lines` and `errors` of `function` against `secrets`.
 fn assert_clean(function: &str, lines: &[String], errors: &[Value], secrets: &[String]) {
     assert!(!lines.is_empty(), "{function} wrote nothing");
     let mut invocation_lines = 0;
+    let mut requests = Vec::new();
+    let mut cold_requests = Vec::new();
     for line in lines {
         let parsed: Value = serde_json::from_str(line)
             .unwrap_or_else(|_| panic!("{function}: not a JSON line: {line}"));
@@ -92,12 +99,43 @@ fn assert_clean(function: &str, lines: &[String], errors: &[Value], secrets: &[S
             invocation_lines += 1;
             assert_eq!(parsed["span"]["contact_id"], CONTACT_ID, "{line}");
             assert_eq!(parsed["span"]["operation"], function, "{line}");
+            assert_eq!(parsed["span"]["xray_trace_id"], TRACE_ID, "{line}");
+            let request_id = parsed["span"]["requestId"].as_str().unwrap_or_default();
+            assert!(!request_id.is_empty() && request_id != "-", "{line}");
+            let cold_start = parsed["span"]["cold_start"]
+                .as_bool()
+                .unwrap_or_else(|| panic!("{function}: no cold_start in {line}"));
+            if !requests.contains(&request_id.to_owned()) {
+                requests.push(request_id.to_owned());
+            }
+            if cold_start && !cold_requests.contains(&request_id.to_owned()) {
+                cold_requests.push(request_id.to_owned());
+            }
         }
     }
     assert!(
         invocation_lines >= 4,
         "{function}: only {invocation_lines} invocation lines"
     );
+    // Only the container's first invocation is a cold start.
+    assert_eq!(cold_requests, requests[..1], "{function}");
+    // And every invocation wrote one metric line, naming its request.
+    let metric_requests: Vec<String> = lines
+        .iter()
+        .filter(|line| is_metric_line(line))
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["requestId"].to_string())
+        .map(|id| id.trim_matches('"').to_owned())
+        .collect();
+    for request_id in &requests {
+        assert_eq!(
+            metric_requests
+                .iter()
+                .filter(|id| *id == request_id)
+                .count(),
+            1,
+            "{function}: {request_id}"
+        );
+    }
     for error in errors {
         let text = error.to_string();
         for secret in secrets {

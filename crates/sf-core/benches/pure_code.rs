@@ -1,7 +1,7 @@
 //! Microbenchmarks of the pure code on every invocation's path: building a lookup's
 //! SOQL with escaping, a query's replacements, flattening a 200-record answer (two
-//! levels of relationship, just under Connect's 32 KB), and a
-//! Chatter template. `make bench` runs them and copies the medians into
+//! levels of relationship, just under Connect's 32 KB), a
+//! Chatter template, and the metric line written after each invocation. `make bench` runs them and copies the medians into
 //! BENCHMARKS.md.
 
 use std::hint::black_box;
@@ -9,6 +9,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
 use sf_core::answer::{ResponseFormat, many_records};
+use sf_core::error::{Error, SalesforceError};
+use sf_core::invocation_context::{ApiUsage, Facts};
+use sf_core::metrics::{InvocationReport, Metrics, Outcome};
 use sf_core::parameters::{Parameters, Scalar};
 use sf_core::{api_name, soql, template};
 
@@ -89,5 +92,38 @@ fn templates(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, soql_building, flattening, templates);
+fn metric_line(c: &mut Criterion) {
+    let metrics = Metrics::new("SalesforceConnect", 80);
+    let facts = Facts {
+        salesforce_calls: 2,
+        retries: 1,
+        salesforce_wait: std::time::Duration::from_millis(42),
+        api_usage: Some(ApiUsage {
+            used: 18_211,
+            limit: 100_000,
+        }),
+        ..Facts::default()
+    };
+    let error = Error::Salesforce {
+        status: 400,
+        errors: vec![SalesforceError::new("INVALID_FIELD", "No such column")],
+    };
+    c.bench_function("metrics/invocation_line", |b| {
+        b.iter(|| {
+            metrics.line(&InvocationReport {
+                function: "sf-lookup",
+                request_id: "35043d78-4868-41d5-9efc-5967e29f4d34",
+                started: std::time::SystemTime::now(),
+                duration: std::time::Duration::from_millis(48),
+                outcome: Outcome::of(Some(black_box(&error))),
+                error_code: InvocationReport::error_code(Some(&error)),
+                facts: black_box(&facts),
+                cold_start: false,
+                answer_bytes: None,
+            })
+        })
+    });
+}
+
+criterion_group!(benches, soql_building, flattening, templates, metric_line);
 criterion_main!(benches);

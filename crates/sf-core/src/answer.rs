@@ -148,9 +148,25 @@ pub fn fields<const N: usize>(members: [(&str, &str); N]) -> Value {
     )
 }
 
-/// Size in bytes of `answer` as the Lambda runtime will send it.
+/// Size in bytes of `answer` as the Lambda runtime will send it, counted as it is
+/// serialized rather than by building the JSON.
 pub fn encoded_size(answer: &Value) -> usize {
-    serde_json::to_vec(answer).map_or(usize::MAX, |bytes| bytes.len())
+    let mut counter = ByteCounter(0);
+    serde_json::to_writer(&mut counter, answer).map_or(usize::MAX, |()| counter.0)
+}
+
+/// A writer that only counts what it is given.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `answer` itself, or the error Connect would otherwise give less clearly.

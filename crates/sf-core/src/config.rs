@@ -9,6 +9,8 @@
 //! | `SF_USERNAME` | the integration user, where the JSON has no `Username` | — |
 //! | `SF_TOKEN_CACHE_PARAMETER` | SSM parameter where containers share one access token | — (each container logs in) |
 //! | `SF_JWT_AUDIENCE` | the JWT bearer assertion's `aud`, where the login URL's does not fit | from `SF_LOGIN_URL` ([`crate::auth::audience`]) |
+//! | `SF_METRICS_NAMESPACE` | CloudWatch namespace of the per-invocation metrics ([`crate::metrics`]) | `SalesforceConnect` |
+//! | `SF_API_USAGE_WARNING_PERCENT` | the org's API usage (in % of its daily requests) past which a container logs a warning, 1–100 | `80` |
 //!
 //! A malformed value stops the function at start-up with an error naming the variable,
 //! rather than failing every call later.
@@ -16,6 +18,7 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::metrics::{DEFAULT_API_USAGE_WARNING_PERCENT, DEFAULT_NAMESPACE};
 
 pub const LOGIN_URL: &str = "SF_LOGIN_URL";
 pub const API_VERSION: &str = "SF_API_VERSION";
@@ -24,6 +27,8 @@ pub const CREDENTIALS: &str = "SF_CREDENTIALS";
 pub const USERNAME: &str = "SF_USERNAME";
 pub const TOKEN_CACHE_PARAMETER: &str = "SF_TOKEN_CACHE_PARAMETER";
 pub const JWT_AUDIENCE: &str = "SF_JWT_AUDIENCE";
+pub const METRICS_NAMESPACE: &str = "SF_METRICS_NAMESPACE";
+pub const API_USAGE_WARNING_PERCENT: &str = "SF_API_USAGE_WARNING_PERCENT";
 
 pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
 pub const DEFAULT_API_VERSION: &str = "v66.0";
@@ -70,6 +75,10 @@ pub struct Config {
     /// `SF_JWT_AUDIENCE`, without a trailing slash: the JWT assertion's `aud` in place
     /// of the one the login URL implies.
     pub jwt_audience: Option<String>,
+    /// `SF_METRICS_NAMESPACE`: where [`crate::metrics`] publishes.
+    pub metrics_namespace: String,
+    /// `SF_API_USAGE_WARNING_PERCENT`, 1 to 100.
+    pub api_usage_warning_percent: u8,
 }
 
 impl Config {
@@ -127,6 +136,13 @@ impl Config {
                 .as_deref()
                 .map(jwt_audience)
                 .transpose()?,
+            metrics_namespace: read(METRICS_NAMESPACE)
+                .as_deref()
+                .map_or(Ok(DEFAULT_NAMESPACE.to_owned()), metrics_namespace)?,
+            api_usage_warning_percent: read(API_USAGE_WARNING_PERCENT).as_deref().map_or(
+                Ok(DEFAULT_API_USAGE_WARNING_PERCENT),
+                api_usage_warning_percent,
+            )?,
         })
     }
 }
@@ -178,6 +194,41 @@ fn jwt_audience(value: &str) -> Result<String> {
                  or an Experience Cloud site's URL (https://mydomain.my.site.com/support), got {value:?}"
             ),
         ))
+    }
+}
+
+/// CloudWatch's rule for a namespace: 1 to 255 of letters, digits, `.-_/#:` and
+/// spaces, with something besides spaces; `AWS/` is kept for AWS's own.
+fn metrics_namespace(value: &str) -> Result<String> {
+    let valid = value.len() <= 255
+        && !value.trim().is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_/#: ".contains(&b))
+        && !value.starts_with("AWS/");
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::configuration(
+            METRICS_NAMESPACE,
+            format!(
+                "expected a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : or spaces, \
+                 not starting with AWS/, such as {DEFAULT_NAMESPACE}, got {value:?}"
+            ),
+        ))
+    }
+}
+
+fn api_usage_warning_percent(value: &str) -> Result<u8> {
+    match value.trim().parse::<u8>() {
+        Ok(percent @ 1..=100) => Ok(percent),
+        _ => Err(Error::configuration(
+            API_USAGE_WARNING_PERCENT,
+            format!(
+                "expected a whole percentage from 1 to 100, such as \
+                 {DEFAULT_API_USAGE_WARNING_PERCENT}, got {value:?}"
+            ),
+        )),
     }
 }
 
@@ -259,6 +310,8 @@ mod tests {
                 username: None,
                 token_cache_parameter: None,
                 jwt_audience: None,
+                metrics_namespace: "SalesforceConnect".into(),
+                api_usage_warning_percent: 80,
             }
         );
     }
@@ -270,8 +323,12 @@ mod tests {
             (API_VERSION, "62.0"),
             (CREDENTIALS, r#"{"ConsumerKey":"k"}"#),
             (USERNAME, " integration@acme.com "),
+            (METRICS_NAMESPACE, "Contact Centre/Salesforce"),
+            (API_USAGE_WARNING_PERCENT, " 95 "),
         ])
         .unwrap();
+        assert_eq!(config.metrics_namespace, "Contact Centre/Salesforce");
+        assert_eq!(config.api_usage_warning_percent, 95);
         assert_eq!(config.login_url, "https://acme.my.salesforce.com");
         assert_eq!(config.api_version, "v62.0");
         assert_eq!(config.username.as_deref(), Some("integration@acme.com"));
@@ -299,6 +356,14 @@ mod tests {
             (API_VERSION, "66"),
             (API_VERSION, "v66.1"),
             (API_VERSION, "latest"),
+            (METRICS_NAMESPACE, "AWS/Lambda"),
+            (METRICS_NAMESPACE, "Salesforce*Connect"),
+            (METRICS_NAMESPACE, "Sálesforce"),
+            (API_USAGE_WARNING_PERCENT, "0"),
+            (API_USAGE_WARNING_PERCENT, "101"),
+            (API_USAGE_WARNING_PERCENT, "80%"),
+            (API_USAGE_WARNING_PERCENT, "-5"),
+            (API_USAGE_WARNING_PERCENT, "79.5"),
         ] {
             let error = config(&[(CREDENTIALS_PARAMETER, "/p"), (variable, value)]).unwrap_err();
             assert!(

@@ -14,7 +14,7 @@
 //! template scanner behind them),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
 //! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and
-//! [`logging`].
+//! [`logging`], and [`metrics`] (the metric line of each invocation).
 
 pub mod answer;
 pub mod api_name;
@@ -28,6 +28,7 @@ pub mod function;
 pub mod invocation_context;
 pub mod logging;
 pub mod masking;
+pub mod metrics;
 pub mod operations;
 pub mod parameters;
 pub mod phone;

@@ -3,6 +3,7 @@
 //!
 //! - [`events`]: Connect events, the committed ones in `events/*.json` and built ones,
 //!   with [`Event`] to set or remove parameters;
+//! - [`emf`]: metric lines checked against the Embedded Metric Format specification;
 //! - [`configuration`]: a function's environment ([`Env`]), one builder for the
 //!   `SF_*`/`AWS_*` variables, read by `sf_core::Config::from_lookup` in-process or
 //!   handed to a function binary; [`sandbox_credentials`] for the sandbox's org;
@@ -17,6 +18,7 @@
 pub mod binaries;
 pub mod catalog;
 pub mod configuration;
+pub mod emf;
 pub mod events;
 pub mod moto;
 pub mod parameter_store;
