@@ -6,8 +6,9 @@
 //! holds one operation (or a pair that differ only in how many records they answer
 //! with) and imports only what the operations share, each in a module named for it:
 //! `selection` (how many records an answer holds), `soql_query` (running SOQL over
-//! its batches), `parameterized_search` and `record_body` (a create's or update's
-//! fields).
+//! its batches), `uri_length` (a statement that must fit in a request URI),
+//! `search_records` (a search's request and answer) and `record_body` (a create's or
+//! update's fields).
 
 mod chatter;
 mod create;
@@ -19,10 +20,11 @@ mod search;
 mod update;
 
 // What the operations share, each named for what it does.
-mod parameterized_search;
 mod record_body;
+mod search_records;
 mod selection;
 mod soql_query;
+mod uri_length;
 
 pub use selection::Selection;
 
