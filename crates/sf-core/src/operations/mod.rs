@@ -17,6 +17,7 @@ mod lookup;
 mod phone_lookup;
 mod query;
 mod search;
+mod search_sosl;
 mod update;
 
 // What the operations share, each named for what it does.
@@ -68,6 +69,8 @@ pub enum Action {
     CreateChatterPost,
     CreateChatterComment,
     Search(Selection),
+    /// `searchSOSL`, `searchOneSOSL`: the flow's own SOSL statement.
+    SearchSosl(Selection),
 }
 
 impl Operation {
@@ -102,6 +105,7 @@ impl Operation {
             Action::CreateChatterPost => chatter::post(call).await,
             Action::CreateChatterComment => chatter::comment(call).await,
             Action::Search(selection) => search::run(call, selection).await,
+            Action::SearchSosl(selection) => search_sosl::run(call, selection).await,
         }
     }
 }

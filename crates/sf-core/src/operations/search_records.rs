@@ -17,6 +17,11 @@ pub fn parameterized(body: Value) -> ApiRequest {
     ApiRequest::post_read("parameterizedSearch", "/parameterizedSearch", body)
 }
 
+/// A search with the SOSL `statement`.
+pub fn sosl(statement: &str) -> ApiRequest {
+    ApiRequest::read("search", "/search").with_query("q", statement)
+}
+
 /// Sends the search `request` and answers with the records `selection` wants of every
 /// record it matched, across every object searched.
 pub async fn answer(
