@@ -3,11 +3,13 @@
 //! `events/`, the same `make demo` sends), the error path of each, and the recoveries
 //! that matter in a live contact centre. The fault suite is in `faults`, the logs and
 //! secrets checks in `logs`, Salesforce's own rules (search text, unquoted dates, names
-//! in URL paths, LIKE wildcards) in `salesforce_rules`.
+//! in URL paths, LIKE wildcards) in `salesforce_rules`, the SOSL statements of
+//! searchSOSL and searchOneSOSL in `search_sosl`.
 
 mod faults;
 mod logs;
 mod salesforce_rules;
+mod search_sosl;
 
 use serde_json::{Value, json};
 use sf_sandbox::Fault;

@@ -213,12 +213,15 @@ mod tests {
                 entry.event,
                 format!("events/{}.json", entry.default_operation())
             );
-            assert!(
-                in_workspace(entry.event).is_file(),
-                "{} has no event {}",
-                entry.name,
-                entry.event
-            );
+            // Each operation it serves has its own event, the default's being `event`.
+            for operation in entry.served() {
+                let event = format!("events/{operation}.json");
+                assert!(
+                    in_workspace(&event).is_file(),
+                    "{} has no event {event}",
+                    entry.name,
+                );
+            }
         }
     }
 }
