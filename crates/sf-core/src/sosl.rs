@@ -116,6 +116,10 @@ const CLAUSE_WORDS: &[&str] = &[
 /// anywhere else it must be what SOQL takes unquoted ([`soql::replacement_text`]). The
 /// template, and then the statement, must have the form [`STATEMENT_FORM`], or the error
 /// names `query`.
+///
+/// As in a search's `q`, a value inside `FIND {…}` keeps `*` and `?` as wildcards and the
+/// words `AND`, `OR` and `NOT` as SOSL's operators: they change which records match,
+/// never what the statement returns, which objects or fields, or its limits.
 pub fn statement(template: &str, replacements: &[(&str, Scalar)]) -> Result<String> {
     check_form(template, Limits::NumbersOrNames)?;
     let statement = Template::scan(template, REGIONS).substitute(
