@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the eleven functions answering real Connect events on this machine, with
-# no AWS account and no Salesforce org.
+# no AWS account and no Salesforce org: one event per operation, fourteen in all (sf-lookup
+# also answers lookup_all, sf-search and sf-search-one a SOSL statement).
 #
 # Starts the local Salesforce sandbox (crates/sf-sandbox) with its sample org, runs the
 # functions under `cargo lambda watch` (the Lambda Runtime API emulator), invokes each
@@ -63,10 +64,10 @@ done
 
 failures=0
 for pair in \
-  sf-lookup:lookup sf-create:create sf-update:update sf-phone-lookup:phoneLookup \
+  sf-lookup:lookup sf-lookup:lookup_all sf-create:create sf-update:update sf-phone-lookup:phoneLookup \
   sf-delete:delete sf-query:query sf-query-one:queryOne \
   sf-create-chatter-post:createChatterPost sf-create-chatter-comment:createChatterComment \
-  sf-search:search sf-search-one:searchOne; do
+  sf-search:search sf-search-one:searchOne sf-search:searchSOSL sf-search-one:searchOneSOSL; do
   function=${pair%%:*}
   event=events/${pair#*:}.json
   echo
@@ -82,8 +83,8 @@ done
 
 echo
 if [ "$failures" -ne 0 ]; then
-  echo "$failures of 11 functions failed; the functions' log follows" >&2
+  echo "$failures of 14 events failed; the functions' log follows" >&2
   cat "$work/watch.log" >&2
   exit 1
 fi
-echo "All 11 functions answered."
+echo "All 11 functions answered their 14 events."

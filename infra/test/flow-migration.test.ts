@@ -162,6 +162,23 @@ describe('migrating an exported flow', () => {
     assert.match(result.flowText, /"sf_operation": "lookup_all"/);
   });
 
+  it('sends searchSOSL to sf-search and searchOneSOSL to sf-search-one', () => {
+    const file = fixture('sosl-operations.json');
+    const result = migrate(file);
+    assert.deepEqual(
+      result.migrated.map((b) => [b.operation, b.function, b.newArn]),
+      [
+        ['searchSOSL', 'sf-search', ARNS.get('sf-search')],
+        ['searchOneSOSL', 'sf-search-one', ARNS.get('sf-search-one')],
+      ],
+    );
+    assert.deepEqual(result.left, []);
+    // The statement and sf_operation stay as written: the functions take them.
+    assert.match(result.flowText, /"sf_operation": "searchSOSL"/);
+    assert.match(result.flowText, /"sf_operation": "searchOneSOSL"/);
+    assert.match(result.flowText, /"query": "FIND \{callerName\} IN NAME FIELDS/);
+  });
+
   for (const [name, reason, detail] of [
     ['dynamic-arn.json', 'dynamic-arn', /chosen at run time \(LambdaFunctionARN "\$\.Attributes\.sf_function_arn"\)/],
     ['dynamic-operation.json', 'dynamic-operation', /sf_operation is read at run time \(\$\.Attributes\.sf_operation\)/],

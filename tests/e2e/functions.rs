@@ -4,12 +4,14 @@
 //! that matter in a live contact centre. The fault suite is in `faults`, the logs and
 //! secrets checks in `logs`, the metric lines in `metrics`, Salesforce's own rules
 //! (search text, unquoted dates, names in URL paths, LIKE wildcards) in
-//! `salesforce_rules`.
+//! `salesforce_rules`, the SOSL statements of searchSOSL and searchOneSOSL in
+//! `search_sosl`.
 
 mod faults;
 mod logs;
 mod metrics;
 mod salesforce_rules;
+mod search_sosl;
 
 use serde_json::{Value, json};
 use sf_sandbox::Fault;

@@ -98,16 +98,22 @@ pub const FUNCTIONS: &[Entry] = &[
     Entry {
         operation: Operation::Search,
         name: "sf-search",
-        serves: &[("search", Action::Search(Selection::All))],
+        serves: &[
+            ("search", Action::Search(Selection::All)),
+            ("searchSOSL", Action::SearchSosl(Selection::All)),
+        ],
         event: "events/search.json",
-        description: "Salesforce parameterized search (SOSL) for Amazon Connect",
+        description: "Salesforce search (parameterized or a SOSL statement) for Amazon Connect",
     },
     Entry {
         operation: Operation::SearchOne,
         name: "sf-search-one",
-        serves: &[("searchOne", Action::Search(Selection::ExactlyOne))],
+        serves: &[
+            ("searchOne", Action::Search(Selection::ExactlyOne)),
+            ("searchOneSOSL", Action::SearchSosl(Selection::ExactlyOne)),
+        ],
         event: "events/searchOne.json",
-        description: "Salesforce parameterized search (exactly one record) for Amazon Connect",
+        description: "Salesforce search (parameterized or a SOSL statement; exactly one record) for Amazon Connect",
     },
 ];
 
@@ -207,12 +213,15 @@ mod tests {
                 entry.event,
                 format!("events/{}.json", entry.default_operation())
             );
-            assert!(
-                in_workspace(entry.event).is_file(),
-                "{} has no event {}",
-                entry.name,
-                entry.event
-            );
+            // Each operation it serves has its own event, the default's being `event`.
+            for operation in entry.served() {
+                let event = format!("events/{operation}.json");
+                assert!(
+                    in_workspace(&event).is_file(),
+                    "{} has no event {event}",
+                    entry.name,
+                );
+            }
         }
     }
 }

@@ -10,7 +10,7 @@
 //! they share), [`catalog`] (the table of functions: names, served `sf_operation`s,
 //! events), [`function::Function`] (the Lambda handler) and [`Error`]. Pure rules live
 //! in their own modules: [`api_name`] (object and field names), [`soql`] (escaping,
-//! conditions, SOQL replacements), [`sosl`] (search text), [`replacements`] (the
+//! conditions, SOQL replacements), [`sosl`] (search text, SOSL statements), [`replacements`] (the
 //! template scanner behind them),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
 //! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and

@@ -1,5 +1,6 @@
-//! The scanner behind parameter replacements in a statement template (today a SOQL
-//! `query`; SOSL's `FIND {…}` would be a second kind of quoted region).
+//! The scanner behind parameter replacements in a statement template: a SOQL `query`,
+//! whose quoted regions are string literals, and a SOSL `query`, whose search text
+//! `FIND {…}` is a second kind of quoted region.
 //!
 //! The template's text is trusted, the values (often the caller's own input) are not.
 //! [`Template::scan`] marks each byte of the template as outside every quoted region,
@@ -46,6 +47,14 @@ pub enum Place {
     /// Across a delimiter, or within an escape sequence (such as the `n` of `\n`):
     /// replacing it with an escaped value could end the region early.
     Across,
+}
+
+/// A run of a template: text outside every quoted region, or one quoted region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'t> {
+    Outside(&'t str),
+    /// A region of `Quotes`, its delimiters included.
+    Quoted(Quotes, &'t str),
 }
 
 /// A template scanned for its quoted regions.
@@ -106,6 +115,42 @@ impl<'t> Template<'t> {
     /// True when every quoted region the template opens is closed again.
     pub fn regions_closed(&self) -> bool {
         self.regions_closed
+    }
+
+    /// The template cut into its runs of text outside every quoted region and its
+    /// quoted regions (delimiters included), in order. Meant for a template whose
+    /// regions are all closed.
+    pub fn segments(&self) -> Vec<Segment<'t>> {
+        let mut segments = Vec::new();
+        let mut start = 0;
+        let mut open: Option<Quotes> = None;
+        for (at, position) in self.positions.iter().enumerate() {
+            if *position != Position::Delimiter {
+                continue;
+            }
+            match open.take() {
+                None => {
+                    if start < at {
+                        segments.push(Segment::Outside(&self.text[start..at]));
+                    }
+                    let byte = self.text.as_bytes()[at];
+                    open = self.quotes.iter().copied().find(|kind| kind.open == byte);
+                    start = at;
+                }
+                Some(quotes) => {
+                    segments.push(Segment::Quoted(quotes, &self.text[start..=at]));
+                    start = at + 1;
+                }
+            }
+        }
+        match open {
+            Some(quotes) => segments.push(Segment::Quoted(quotes, &self.text[start..])),
+            None if start < self.text.len() => {
+                segments.push(Segment::Outside(&self.text[start..]));
+            }
+            None => {}
+        }
+        segments
     }
 
     /// The bytes outside every quoted region.
@@ -247,6 +292,25 @@ mod tests {
                 .collect::<Vec<_>>(),
             b"(a)  ".to_vec()
         );
+    }
+
+    #[test]
+    fn segments_cut_the_template_at_its_regions() {
+        assert_eq!(
+            Template::scan(r"find {a'\}} x = 'b{' ", &[STRING, BRACES]).segments(),
+            [
+                Segment::Outside("find "),
+                Segment::Quoted(BRACES, r"{a'\}}"),
+                Segment::Outside(" x = "),
+                Segment::Quoted(STRING, "'b{'"),
+                Segment::Outside(" "),
+            ]
+        );
+        assert_eq!(
+            Template::scan("{}'x", &[STRING, BRACES]).segments(),
+            [Segment::Quoted(BRACES, "{}"), Segment::Quoted(STRING, "'x")]
+        );
+        assert_eq!(Template::scan("", &[STRING]).segments(), []);
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::masking::shown_value;
 use crate::parameters::Scalar;
 use crate::replacements::{Place, Quotes, Template};
 
-/// SOQL's only quoted region: the string literal.
-const STRING_LITERAL: Quotes = Quotes {
+/// SOQL's only quoted region: the string literal (also a SOSL WHERE's, see
+/// [`crate::sosl`]).
+pub const STRING_LITERAL: Quotes = Quotes {
     open: b'\'',
     close: b'\'',
 };
@@ -319,7 +320,16 @@ pub fn substitute(template: &str, replacements: &[(&str, Scalar)]) -> Result<Str
     })
 }
 
-fn replacement_text(template: &str, name: &str, value: &Scalar, place: Place) -> Result<String> {
+/// The text of parameter `name`'s `value` where its name stands in `template`: escaped
+/// inside a string literal (with its wildcards too after a LIKE), refused across a quote,
+/// and outside every literal only a bare value that cannot change the statement's shape.
+/// A SOSL statement's replacements outside its search text follow the same rule.
+pub fn replacement_text(
+    template: &str,
+    name: &str,
+    value: &Scalar,
+    place: Place,
+) -> Result<String> {
     let text = value.as_text();
     match place {
         Place::Inside { opened_at, .. } if follows_like(&template[..opened_at]) => {

@@ -2,7 +2,7 @@
 //!
 //! Each row is a parameter set a caller or a careless flow could produce, and what must
 //! happen to it: either the request goes out with the statement's shape intact (the
-//! exact SOQL text or JSON body is asserted, so an escape that changed would show), or
+//! exact SOQL or SOSL text or JSON body is asserted, so an escape that changed would show), or
 //! the call is refused with an error naming the parameter before any request reaches
 //! the server (a mock that fails on any request stands in for Salesforce).
 
@@ -28,6 +28,8 @@ const FEED_ID: &str = "0D503000000ILY5CAO";
 enum Outcome {
     /// `GET /query` with exactly this SOQL.
     Soql(String),
+    /// `GET /search` with exactly this SOSL.
+    Sosl(String),
     /// A request with exactly this JSON body (`Value::Null`: no body).
     Json {
         method: &'static str,
@@ -49,6 +51,10 @@ struct Case {
 
 fn soql(text: &str) -> Outcome {
     Outcome::Soql(text.to_owned())
+}
+
+fn sosl(text: &str) -> Outcome {
+    Outcome::Sosl(text.to_owned())
 }
 
 fn json_request(method: &'static str, path: &str, body: Value) -> Outcome {
@@ -665,6 +671,101 @@ fn catalogue() -> Vec<Case> {
             parameters: json!({"q": nested(100), "sf_fields": "Id", "sf_object": "Case"}),
             outcome: Outcome::Refused("q"),
         },
+        // ---- searchSOSL / searchOneSOSL: each value escaped for where it lands ----
+        Case {
+            what: "a brace in the search text cannot end it",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "who": "x} RETURNING User(Id, Email) LIMIT 1 {",
+                               "query": "FIND {who} RETURNING Contact(Id)"}),
+            outcome: sosl(
+                r"FIND {x\} RETURNING User\(Id, Email\) LIMIT 1 \{} RETURNING Contact(Id)",
+            ),
+        },
+        Case {
+            what: "a trailing backslash that would escape the closing brace",
+            operation: Operation::SearchOne,
+            parameters: json!({"sf_operation": "searchOneSOSL", "who": "smith\\",
+                               "query": "FIND {who} RETURNING Contact(Id)"}),
+            outcome: sosl(r"FIND {smith\\} RETURNING Contact(Id)"),
+        },
+        Case {
+            what: "a caller's quote, dash and parentheses search for themselves",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "who": "O'Brien +1 (415) 555-0100",
+                               "query": "FIND {who} IN ALL FIELDS RETURNING Contact(Id), Lead(Id)"}),
+            outcome: sosl(
+                r"FIND {O\'Brien \+1 \(415\) 555\-0100} IN ALL FIELDS RETURNING Contact(Id), Lead(Id)",
+            ),
+        },
+        Case {
+            what: "a quote in a WHERE literal",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "title": "x' OR Name != '",
+                               "query": "FIND {acme} RETURNING Contact(Id WHERE Title = 'title')"}),
+            outcome: sosl(r"FIND {acme} RETURNING Contact(Id WHERE Title = 'x\' OR Name != \'')"),
+        },
+        Case {
+            what: "wildcards in a WHERE LIKE literal match only themselves",
+            operation: Operation::SearchOne,
+            parameters: json!({"sf_operation": "searchOneSOSL", "domain": "%_' OR",
+                               "query": "FIND {acme} RETURNING Contact(Id WHERE Email LIKE '%domain')"}),
+            outcome: sosl(r"FIND {acme} RETURNING Contact(Id WHERE Email LIKE '%\%\_\' OR')"),
+        },
+        Case {
+            what: "a clause in an unquoted spot",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "since": "2024-05-01 OR Id != null OR",
+                               "query": "FIND {acme} RETURNING Case(Id WHERE CreatedDate > since)"}),
+            outcome: Outcome::Refused("since"),
+        },
+        Case {
+            what: "an object list in an unquoted spot",
+            operation: Operation::SearchOne,
+            parameters: json!({"sf_operation": "searchOneSOSL", "fields": "Id), User(Id, Email",
+                               "query": "FIND {acme} RETURNING Contact(fields)"}),
+            outcome: Outcome::Refused("fields"),
+        },
+        Case {
+            what: "a name across the search text's brace",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "acme} RETURNING": "x",
+                               "query": "FIND {acme} RETURNING Contact(Id)"}),
+            outcome: Outcome::Refused("acme} RETURNING"),
+        },
+        Case {
+            what: "a statement without RETURNING",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "who": "x", "query": "FIND {who}"}),
+            outcome: Outcome::Refused("query"),
+        },
+        Case {
+            what: "a SOQL statement in query",
+            operation: Operation::SearchOne,
+            parameters: json!({"sf_operation": "searchOneSOSL", "who": "x' OR Id != '",
+                               "query": "SELECT Id FROM Contact WHERE Name = 'who'"}),
+            outcome: Outcome::Refused("query"),
+        },
+        Case {
+            what: "a statement that goes on after its RETURNING",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL",
+                               "query": "FIND {acme} RETURNING Contact(Id) WITH SNIPPET"}),
+            outcome: Outcome::Refused("query"),
+        },
+        Case {
+            what: "a nested replacement",
+            operation: Operation::Search,
+            parameters: json!({"sf_operation": "searchSOSL", "who": nested(100),
+                               "query": "FIND {who} RETURNING Contact(Id)"}),
+            outcome: Outcome::Refused("who"),
+        },
+        Case {
+            what: "a search text too long for Salesforce's URI limit",
+            operation: Operation::SearchOne,
+            parameters: json!({"sf_operation": "searchOneSOSL", "who": oversized.clone(),
+                               "query": "FIND {who} RETURNING Contact(Id)"}),
+            outcome: Outcome::Refused("who"),
+        },
         // ---- Chatter ----
         Case {
             what: "hostile text in a post is data, and placeholders fill once",
@@ -771,6 +872,17 @@ async fn expect(server: &mut ServerGuard, outcome: &Outcome) -> Mock {
                 .create_async()
                 .await
         }
+        Outcome::Sosl(sosl) => {
+            server
+                .mock("GET", data_path("/search").as_str())
+                .match_query(Matcher::UrlEncoded("q".into(), sosl.clone()))
+                .with_status(200)
+                .with_header("content-type", "application/json")
+                .with_body(json!({"searchRecords": []}).to_string())
+                .expect(1)
+                .create_async()
+                .await
+        }
         Outcome::AnsweredLocally(_) | Outcome::Refused(_) => unreachable!(),
     }
 }
@@ -791,7 +903,7 @@ async fn every_hostile_input_is_escaped_or_refused_before_any_request() {
         let mut server = mockito::Server::new_async().await;
         let label = format!("{} ({})", case.what, case.operation.function_name());
         match &case.outcome {
-            Outcome::Soql(_) | Outcome::Json { .. } => {
+            Outcome::Soql(_) | Outcome::Sosl(_) | Outcome::Json { .. } => {
                 token_endpoint(&mut server, TOKEN).await;
                 let request = expect(&mut server, &case.outcome).await;
                 let function = function(case.operation, &server);

@@ -2,7 +2,8 @@
 //!
 //! - escaping: whatever the text, the SOQL built around it reads back through a real
 //!   SOQL tokenizer (the sandbox's, which decodes Salesforce's escapes) as one string
-//!   literal holding exactly that text, and the statement keeps its tokens;
+//!   literal holding exactly that text, and the statement keeps its tokens; a SOSL
+//!   statement's search text ends where its author ended it;
 //! - flattening: every scalar of a record reaches the answer under its path, nothing
 //!   nested comes out, and nothing else does;
 //! - templates and relative dates answer or refuse, never panic;
@@ -20,7 +21,8 @@ use sf_core::credentials::CredentialsReader;
 use sf_core::deadline::Deadline;
 use sf_core::function::Function;
 use sf_core::parameters::{Parameters, Scalar};
-use sf_core::{Config, Error, Salesforce, relative_date, soql, template};
+use sf_core::{Config, Error, Salesforce, relative_date, soql, sosl, template};
+use sf_sandbox::search_text::{Closing, parse_search_text};
 use sf_sandbox::tokenizer::{LikePiece, TokenKind, tokenize};
 use sf_test_kit::Env;
 use time::OffsetDateTime;
@@ -142,6 +144,64 @@ proptest! {
                     TokenKind::Word(_) | TokenKind::Number(_) | TokenKind::Comma
                 )), "{:?}", kinds);
                 prop_assert_eq!(kinds.last(), Some(&TokenKind::Eof));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the caller's values, a SOSL statement keeps the flow author's shape: the
+    /// search text ends at the brace the author wrote (Salesforce's reading may refuse
+    /// the words, never find a reserved character unescaped), the WHERE literal holds
+    /// exactly the value, and after it come the author's LIMIT and objects.
+    #[test]
+    fn sosl_replacements_keep_the_statement_shape(
+        who in hostile_text(),
+        title in hostile_text(),
+        row_limit in prop_oneof![hostile_text(), "[0-9]{1,4}", "[A-Za-z]{1,8}"],
+    ) {
+        let template = "FIND {callerWords} RETURNING Contact(Id, Name WHERE Title = 'callerTitle' \
+                        LIMIT rowLimit), Lead(Id) LIMIT 20";
+        let replacements = [
+            ("callerWords", Scalar::Text(who.clone())),
+            ("callerTitle", Scalar::Text(title.clone())),
+            ("rowLimit", Scalar::Text(row_limit.clone())),
+        ];
+        match sosl::statement(template, &replacements) {
+            Err(error) => {
+                // Only the value standing outside quotes may be refused (as itself, or
+                // as a name where the LIMIT needs a number).
+                let message = error.to_string();
+                prop_assert!(message.contains("`rowLimit`") || message.contains("`query`"), "{}", message);
+            }
+            Ok(statement) => {
+                let chars: Vec<char> = statement.chars().collect();
+                let brace = "FIND {".len();
+                let close = brace + sosl::escape_search_text(&who).chars().count();
+                prop_assert_eq!(chars[close], '}');
+                match parse_search_text(&chars, brace, Closing::Brace) {
+                    Ok((_, end)) => prop_assert_eq!(end, close + 1),
+                    Err(error) => {
+                        prop_assert!(!error.message.contains("mismatched character"), "{:?}", error);
+                        prop_assert!(error.position.is_none_or(|at| at <= close), "{:?}", error);
+                    }
+                }
+                let rest: String = chars[close + 1..].iter().collect();
+                let kinds = kinds(&rest);
+                prop_assert_eq!(&kinds[..8], &[
+                    word("RETURNING"), word("Contact"), TokenKind::LParen, word("Id"),
+                    TokenKind::Comma, word("Name"), word("WHERE"), word("Title"),
+                ]);
+                prop_assert!(matches!(&kinds[9], TokenKind::Str { value, .. } if *value == title), "{:?}", kinds[9]);
+                prop_assert_eq!(&kinds[10], &word("LIMIT"));
+                prop_assert!(matches!(&kinds[11], TokenKind::Number(_)), "{:?}", kinds[11]);
+                prop_assert_eq!(&kinds[12..], &[
+                    TokenKind::RParen, TokenKind::Comma, word("Lead"), TokenKind::LParen,
+                    word("Id"), TokenKind::RParen, word("LIMIT"),
+                    TokenKind::Number("20".into()), TokenKind::Eof,
+                ]);
             }
         }
     }

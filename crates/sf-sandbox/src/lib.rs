@@ -100,6 +100,9 @@ pub use model::seed::{SeedData, SeedError};
 pub use model::store::WriteError;
 /// The SOQL tokenizer, for clients' tests: what Salesforce would read a statement as.
 pub use soql::{SoqlError, tokenizer};
+/// The SOSL search-text reader, for clients' tests: what Salesforce would read the
+/// text of `FIND {…}` (or a parameterized search's `q`) as.
+pub use sosl::{SoslError, text as search_text};
 pub use stats::{RequestRecord, Stats};
 
 use api_usage::ApiUsage;

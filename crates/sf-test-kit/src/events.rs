@@ -8,7 +8,10 @@ use crate::catalog;
 
 /// The committed Connect event of the function serving `operation` (`lookup`, …).
 pub fn demo_event(operation: &str) -> Value {
-    let path = crate::workspace_root().join(&catalog::serving(operation).event);
+    // Every served operation has its event beside its function's default one (the
+    // catalogue's test in sf-core checks it): `events/<operation>.json`.
+    catalog::serving(operation);
+    let path = crate::workspace_root().join(format!("events/{operation}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     serde_json::from_str(&text)

@@ -6,8 +6,9 @@
 //! holds one operation (or a pair that differ only in how many records they answer
 //! with) and imports only what the operations share, each in a module named for it:
 //! `selection` (how many records an answer holds), `soql_query` (running SOQL over
-//! its batches), `parameterized_search` and `record_body` (a create's or update's
-//! fields).
+//! its batches), `uri_length` (a statement that must fit in a request URI),
+//! `search_records` (a search's request and answer) and `record_body` (a create's or
+//! update's fields).
 
 mod chatter;
 mod create;
@@ -16,13 +17,15 @@ mod lookup;
 mod phone_lookup;
 mod query;
 mod search;
+mod search_sosl;
 mod update;
 
 // What the operations share, each named for what it does.
-mod parameterized_search;
 mod record_body;
+mod search_records;
 mod selection;
 mod soql_query;
+mod uri_length;
 
 pub use selection::Selection;
 
@@ -66,6 +69,8 @@ pub enum Action {
     CreateChatterPost,
     CreateChatterComment,
     Search(Selection),
+    /// `searchSOSL`, `searchOneSOSL`: the flow's own SOSL statement.
+    SearchSosl(Selection),
 }
 
 impl Operation {
@@ -100,6 +105,7 @@ impl Operation {
             Action::CreateChatterPost => chatter::post(call).await,
             Action::CreateChatterComment => chatter::comment(call).await,
             Action::Search(selection) => search::run(call, selection).await,
+            Action::SearchSosl(selection) => search_sosl::run(call, selection).await,
         }
     }
 }

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Invocation;
-use super::parameterized_search;
+use super::search_records;
 use super::selection::Selection;
 use crate::api_name;
 use crate::error::Result;
@@ -42,6 +42,11 @@ pub async fn run(call: &Invocation<'_>) -> Result<Value> {
         "fields": fields,
         "sobjects": [{"name": object}],
     });
-    let records = parameterized_search::records(call, body).await?;
-    Selection::First.answer(&records, records.len() as u64, format)
+    search_records::answer(
+        call,
+        &search_records::parameterized(body),
+        Selection::First,
+        format,
+    )
+    .await
 }

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::Invocation;
 use super::selection::Selection;
-use super::soql_query::{self, check_uri_length, longest};
+use super::soql_query;
+use super::uri_length::{check_uri_length, longest};
 use crate::error::Result;
 use crate::soql;
 

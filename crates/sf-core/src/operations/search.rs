@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Invocation;
-use super::parameterized_search;
+use super::search_records;
 use super::selection::Selection;
 use crate::api_name;
 use crate::error::{Error, Result};
@@ -38,8 +38,13 @@ pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
         body["overallLimit"] = json!(overall_limit(parameters.optional(OVERALL_LIMIT)?)?);
     }
     let format = call.format()?;
-    let records = parameterized_search::records(call, body).await?;
-    selection.answer(&records, records.len() as u64, format)
+    search_records::answer(
+        call,
+        &search_records::parameterized(body),
+        selection,
+        format,
+    )
+    .await
 }
 
 fn overall_limit(value: Option<String>) -> Result<u64> {

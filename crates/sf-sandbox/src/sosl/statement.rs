@@ -14,6 +14,8 @@ use crate::soql::tokenizer::{Token, TokenKind, tokenize};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub search: SearchExpr,
+    /// The length in characters of the search text as written between the braces.
+    pub search_chars: usize,
     pub scope: Scope,
     /// `None` without RETURNING: every searchable object, ids only.
     pub returning: Option<Vec<Returning>>,
@@ -55,6 +57,7 @@ pub fn parse_statement(text: &str) -> Result<Statement, SoslError> {
     };
     let mut statement = Statement {
         search,
+        search_chars: end - open - 2,
         scope: Scope::All,
         returning: None,
         limit: None,
@@ -257,6 +260,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(statement.scope, Scope::Name);
+        assert_eq!(statement.search_chars, 5);
         assert_eq!(statement.limit, Some(20));
         let returning = statement.returning.unwrap();
         assert_eq!(returning.len(), 2);

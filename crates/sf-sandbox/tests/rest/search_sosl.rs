@@ -242,6 +242,32 @@ async fn no_search_answers_more_than_two_thousand_records() {
     }
 }
 
+/// "If the SearchQuery string is longer than 10,000 characters, no result rows are
+/// returned" (SOSL Syntax): the statement is still read, and refused where it is wrong.
+#[tokio::test]
+async fn a_search_text_over_ten_thousand_characters_finds_nothing() {
+    let sandbox = start().await;
+    let words = "acme ".repeat(2000);
+    assert_eq!(words.chars().count(), 10_000);
+    let (status, body) = sosl(&sandbox, &format!("FIND {{{words}}} RETURNING Account(Id)")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found(&body), [pair("Account", ACME)]);
+    let (status, body) = sosl(
+        &sandbox,
+        &format!("FIND {{{words}x}} RETURNING Account(Id)"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found(&body), []);
+    let (status, body) = sosl(
+        &sandbox,
+        &format!("FIND {{{words}x}} RETURNING Account(Nope)"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "INVALID_FIELD");
+}
+
 #[tokio::test]
 async fn unescaped_reserved_characters_are_refused_with_salesforce_s_message() {
     let sandbox = start().await;

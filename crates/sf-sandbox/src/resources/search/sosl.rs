@@ -2,8 +2,10 @@
 //! [`crate::sosl::statement`]) run against the org. Each RETURNING object is
 //! searched in turn (all objects, ids only, without RETURNING), its WHERE and
 //! ORDER BY evaluated by the SOQL pipeline and its LIMIT applied; the overall LIMIT (at
-//! most, and by default, 2,000) cuts the whole. The answer is Salesforce's:
-//! `{"searchRecords": [record with attributes, …]}`.
+//! most, and by default, 2,000) cuts the whole. A search text longer than 10,000
+//! characters finds nothing ("SOSL Syntax": "If the SearchQuery string is longer than
+//! 10,000 characters, no result rows are returned"), once the statement is checked. The
+//! answer is Salesforce's: `{"searchRecords": [record with attributes, …]}`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +26,9 @@ use crate::soql::{bind_condition, bind_query, matches, order_records, parse_quer
 use crate::sosl::SoslError;
 use crate::sosl::statement::{Returning, parse_statement};
 use crate::state::AppState;
+
+/// The longest search text Salesforce answers rows for.
+const MAX_SEARCH_TEXT_CHARS: usize = 10_000;
 
 pub async fn search(
     State(app): State<Arc<AppState>>,
@@ -103,6 +108,9 @@ pub async fn search(
             }
             None => Vec::new(),
         };
+        if statement.search_chars > MAX_SEARCH_TEXT_CHARS {
+            continue;
+        }
         let limit = spec.limit.unwrap_or(MAX_RESULTS);
         let mut found: Vec<_> = store
             .records(&object.name)
