@@ -25,11 +25,13 @@
 //!
 //! The line goes straight to stdout, not through the log subscriber: the
 //! [`crate::logging`] writer would add a `function` member and mask numbers, and the
-//! line holds no customer data to mask. It is written with `print!`, one call for the
-//! whole line under stdout's lock, so a log line written from another task cannot split
-//! it (and a test harness captures it as it captures `print!`).
+//! line holds no customer data to mask. It is written in one call under stdout's lock,
+//! so a log line written from another task cannot split it; a failed write loses the
+//! line and nothing else (where `print!` would panic, and with `panic = "abort"` end the
+//! container).
 
 use std::borrow::Cow;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -207,7 +209,10 @@ impl Metrics {
     /// Writes `report`'s line to stdout, and warns once per container when the org's
     /// API usage is past the threshold.
     pub fn publish(&self, report: &InvocationReport<'_>) {
-        print!("{}", self.line(report));
+        // A lost metric line must not fail the invocation it measures.
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(self.line(report).as_bytes());
         if let Some(usage) = report.facts.api_usage
             && self.is_past_threshold(usage)
             && !self.warned.swap(true, Ordering::Relaxed)
