@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::Invocation;
 use super::selection::Selection;
 use super::soql_query;
-use super::uri_length::{check_uri_length, longest};
+use super::uri_length::check_statement_uri_length;
 use crate::error::Result;
 use crate::soql;
 
@@ -20,16 +20,7 @@ pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     )?;
     let replacements = parameters.others(&[QUERY])?;
     let statement = soql::substitute(&template, &replacements)?;
-    check_uri_length(
-        &statement,
-        longest(
-            replacements
-                .iter()
-                .map(|(name, value)| (*name, value.as_text().len())),
-            QUERY,
-            template.len(),
-        ),
-    )?;
+    check_statement_uri_length(&statement, QUERY, &template, &replacements)?;
     let format = call.format()?;
     soql_query::answer(call, &statement, selection, format).await
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Invocation;
 use super::search_records;
 use super::selection::Selection;
-use super::uri_length::{check_uri_length, longest};
+use super::uri_length::check_statement_uri_length;
 use crate::error::Result;
 use crate::sosl::{self, QUERY};
 
@@ -20,16 +20,7 @@ pub async fn run(call: &Invocation<'_>, selection: Selection) -> Result<Value> {
     )?;
     let replacements = parameters.others(&[QUERY])?;
     let statement = sosl::statement(&template, &replacements)?;
-    check_uri_length(
-        &statement,
-        longest(
-            replacements
-                .iter()
-                .map(|(name, value)| (*name, value.as_text().len())),
-            QUERY,
-            template.len(),
-        ),
-    )?;
+    check_statement_uri_length(&statement, QUERY, &template, &replacements)?;
     let format = call.format()?;
     search_records::answer(call, &search_records::sosl(&statement), selection, format).await
 }

@@ -3,6 +3,7 @@
 //! `searchSOSL`, each blaming the parameter that made the statement long.
 
 use crate::error::{Error, Result};
+use crate::parameters::Scalar;
 
 /// Salesforce takes a request's URI and headers together up to 16,384 bytes, and
 /// answers 414 or 431 beyond; a SOQL query or SOSL search travels in the URI. This is what is left for the
@@ -37,6 +38,24 @@ pub fn check_uri_length(statement: &str, blame: &str) -> Result<()> {
              and Salesforce takes at most {MAX_QUERY_URI_BYTES} there"
         ),
     ))
+}
+
+/// [`check_uri_length`] for a flow's own statement (query, searchSOSL): `template` with
+/// `replacements` in place became `statement`; when too long, the longest replacement is
+/// blamed, or `template_parameter` when none is longer than the template.
+pub fn check_statement_uri_length(
+    statement: &str,
+    template_parameter: &str,
+    template: &str,
+    replacements: &[(&str, Scalar)],
+) -> Result<()> {
+    let lengths = replacements
+        .iter()
+        .map(|(name, value)| (*name, value.as_text().len()));
+    check_uri_length(
+        statement,
+        longest(lengths, template_parameter, template.len()),
+    )
 }
 
 /// The parameter to blame for a long statement: the longest of `candidates` (name and
