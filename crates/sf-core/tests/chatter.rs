@@ -92,28 +92,6 @@ fn comment_parameters() -> Value {
     })
 }
 
-/// Runs `parameters` against a server that fails the test on any request, and checks
-/// the error is a parameter error naming `named`.
-async fn assert_refused(operation: Operation, parameters: Value, named: &str) -> Error {
-    let mut server = mockito::Server::new_async().await;
-    let forbidden = forbid_requests(&mut server).await;
-    let function = function(operation, &server);
-    let error = invoke(&function, parameters.clone()).await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-        ),
-        "{parameters}: {error:?}"
-    );
-    assert!(
-        error.to_string().contains(&format!("`{named}`")),
-        "{parameters}: {error}"
-    );
-    assert_all(&forbidden);
-    error
-}
-
 // ---- createChatterPost ----
 
 #[tokio::test]

@@ -4,7 +4,7 @@ mod support;
 
 use mockito::Matcher;
 use serde_json::json;
-use sf_core::{Error, Operation};
+use sf_core::Operation;
 use support::*;
 
 async fn expect_query(
@@ -234,22 +234,7 @@ async fn bad_input_is_refused_before_any_request() {
         ),
     ];
     for (parameters, named) in cases {
-        let mut server = mockito::Server::new_async().await;
-        let forbidden = forbid_requests(&mut server).await;
-        let function = function(Operation::Lookup, &server);
-        let error = invoke(&function, parameters.clone()).await.unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-            ),
-            "{parameters}: {error:?}"
-        );
-        assert!(
-            error.to_string().contains(&format!("`{named}`")),
-            "{parameters}: {error}"
-        );
-        assert_all(&forbidden);
+        assert_refused(Operation::Lookup, parameters, named).await;
     }
 }
 

@@ -345,22 +345,7 @@ async fn query_refuses_bad_input_before_any_request() {
         ),
     ];
     for (parameters, named) in cases {
-        let mut server = mockito::Server::new_async().await;
-        let forbidden = forbid_requests(&mut server).await;
-        let function = function(Operation::Query, &server);
-        let error = invoke(&function, parameters.clone()).await.unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-            ),
-            "{parameters}: {error:?}"
-        );
-        assert!(
-            error.to_string().contains(&format!("`{named}`")),
-            "{parameters}: {error}"
-        );
-        assert_all(&forbidden);
+        assert_refused(Operation::Query, parameters, named).await;
     }
 }
 

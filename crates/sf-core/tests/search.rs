@@ -27,27 +27,6 @@ fn case(id: &str, subject: &str) -> Value {
     record("Case", id, json!({"Subject": subject, "Status": "New"}))
 }
 
-/// Runs `parameters` against a server that fails the test on any request, and checks
-/// the error is a parameter error naming `named`.
-async fn assert_refused(operation: Operation, parameters: Value, named: &str) {
-    let mut server = mockito::Server::new_async().await;
-    let forbidden = forbid_requests(&mut server).await;
-    let function = function(operation, &server);
-    let error = invoke(&function, parameters.clone()).await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-        ),
-        "{parameters}: {error:?}"
-    );
-    assert!(
-        error.to_string().contains(&format!("`{named}`")),
-        "{parameters}: {error}"
-    );
-    assert_all(&forbidden);
-}
-
 // ---- search ----
 
 #[tokio::test]

@@ -46,27 +46,6 @@ const TEMPLATE: &str = "FIND {callerName} IN NAME FIELDS RETURNING \
                         Contact(Id, Name, Account.Name WHERE MailingCity = 'city' LIMIT rows), \
                         Lead(Id, Name) LIMIT 20";
 
-/// Runs `parameters` against a server that fails the test on any request, and checks
-/// the error is a parameter error naming `named`.
-async fn assert_refused(operation: Operation, parameters: Value, named: &str) {
-    let mut server = mockito::Server::new_async().await;
-    let forbidden = forbid_requests(&mut server).await;
-    let function = function(operation, &server);
-    let error = invoke(&function, parameters.clone()).await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-        ),
-        "{parameters}: {error:?}"
-    );
-    assert!(
-        error.to_string().contains(&format!("`{named}`")),
-        "{parameters}: {error}"
-    );
-    assert_all(&forbidden);
-}
-
 #[tokio::test]
 async fn search_sosl_sends_the_statement_with_its_replacements_and_answers_every_object() {
     let mut server = mockito::Server::new_async().await;

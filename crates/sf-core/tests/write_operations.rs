@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use mockito::{Matcher, Mock, ServerGuard};
 use serde_json::{Value, json};
-use sf_core::{Error, Operation};
+use sf_core::Operation;
 use support::*;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
@@ -53,27 +53,6 @@ async fn expect_json_write(
 
 fn created(id: &str) -> String {
     json!({"id": id, "success": true, "errors": []}).to_string()
-}
-
-/// Runs `parameters` against a server that fails the test on any request, and checks
-/// the error is a parameter error naming `named`.
-async fn assert_refused(operation: Operation, parameters: Value, named: &str) {
-    let mut server = mockito::Server::new_async().await;
-    let forbidden = forbid_requests(&mut server).await;
-    let function = function(operation, &server);
-    let error = invoke(&function, parameters.clone()).await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. }
-        ),
-        "{parameters}: {error:?}"
-    );
-    assert!(
-        error.to_string().contains(&format!("`{named}`")),
-        "{parameters}: {error}"
-    );
-    assert_all(&forbidden);
 }
 
 fn utc_date_in_two_days() -> String {

@@ -119,6 +119,32 @@ pub fn assert_all(mocks: &[Mock]) {
     }
 }
 
+/// Runs `parameters` against a server that fails the test on any request, and checks
+/// the error is a parameter error naming `named`.
+pub async fn assert_refused(
+    operation: Operation,
+    parameters: Value,
+    named: &str,
+) -> sf_core::Error {
+    let mut server = mockito::Server::new_async().await;
+    let forbidden = forbid_requests(&mut server).await;
+    let function = function(operation, &server);
+    let error = invoke(&function, parameters.clone()).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sf_core::Error::MissingParameter { .. } | sf_core::Error::InvalidParameter { .. }
+        ),
+        "{parameters}: {error:?}"
+    );
+    assert!(
+        error.to_string().contains(&format!("`{named}`")),
+        "{parameters}: {error}"
+    );
+    assert_all(&forbidden);
+    error
+}
+
 /// A query answer as Salesforce sends it.
 pub fn query_answer(records: Value, total_size: usize, next: Option<&str>) -> String {
     let mut body = json!({"totalSize": total_size, "done": next.is_none(), "records": records});
