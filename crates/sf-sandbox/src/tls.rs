@@ -21,7 +21,7 @@ use rcgen::{
     KeyUsagePurpose,
 };
 use rustls::ServerConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
@@ -71,9 +71,9 @@ impl TestCa {
         std::fs::write(path, &self.certificate_pem)
     }
 
-    /// A TLS server configuration with a new certificate for `127.0.0.1` and
-    /// `localhost` signed by this CA, offering HTTP/2 and HTTP/1.1 by ALPN.
-    pub fn server_config(&self) -> Result<Arc<ServerConfig>, CertificateError> {
+    /// A new server certificate for `127.0.0.1` and `localhost` signed by this CA,
+    /// with its key.
+    fn issue(&self) -> Result<(rcgen::Certificate, KeyPair), CertificateError> {
         let mut params = CertificateParams::new(SERVER_NAMES.map(String::from).to_vec())?;
         params
             .distinguished_name
@@ -82,6 +82,20 @@ impl TestCa {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let key = KeyPair::generate()?;
         let certificate = params.signed_by(&key, &self.issuer)?;
+        Ok((certificate, key))
+    }
+
+    /// A new server certificate and its private key (PKCS#8), both PEM, for a server
+    /// that reads them from files (`moto_server --ssl-cert … --ssl-key …`).
+    pub fn server_certificate_pem(&self) -> Result<(String, String), CertificateError> {
+        let (certificate, key) = self.issue()?;
+        Ok((certificate.pem(), key.serialize_pem()))
+    }
+
+    /// A TLS server configuration with a new certificate for `127.0.0.1` and
+    /// `localhost` signed by this CA, offering HTTP/2 and HTTP/1.1 by ALPN.
+    pub fn server_config(&self) -> Result<Arc<ServerConfig>, CertificateError> {
+        let (certificate, key) = self.issue()?;
         let chain = vec![certificate.der().clone()];
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -91,12 +105,6 @@ impl TestCa {
             .with_single_cert(chain, key)?;
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(Arc::new(config))
-    }
-
-    /// The CA's certificate, DER, for clients built in process.
-    pub fn certificate_der(&self) -> CertificateDer<'static> {
-        rustls::pki_types::pem::PemObject::from_pem_slice(self.certificate_pem.as_bytes())
-            .expect("rcgen writes a valid PEM certificate")
     }
 }
 
