@@ -101,10 +101,13 @@ struct Site {
     sandbox: Sandbox,
     store: ParameterStore,
     tls: Option<Tls>,
+    /// What the functions trust over TLS (`SSL_CERT_FILE`): the system's CAs and the
+    /// test CA, so that they read and parse a bundle the size of Lambda's.
+    trusted: Option<PathBuf>,
 }
 
 impl Site {
-    async fn start(tls: Option<&Tls>) -> Site {
+    async fn start(tls: Option<&Tls>, trusted: Option<&PathBuf>) -> Site {
         let config = SandboxConfig {
             tls: tls.map(|tls| tls.ca().clone()),
             ..SandboxConfig::default()
@@ -119,6 +122,7 @@ impl Site {
             sandbox,
             store,
             tls: tls.cloned(),
+            trusted: trusted.cloned(),
         }
     }
 
@@ -131,8 +135,8 @@ impl Site {
             .login_url(self.sandbox.url())
             .credentials_parameter(CREDENTIALS_PARAMETER)
             .rust_log("warn");
-        if let Some(tls) = &self.tls {
-            env.extend(tls.env().iter().cloned());
+        if let Some(trusted) = &self.trusted {
+            env = env.ssl_cert_file(trusted.display());
         }
         match token_cache {
             Some(parameter) => env.token_cache_parameter(parameter),
@@ -223,6 +227,22 @@ async fn cold_start(
         aws_calls: store.total_calls() - aws_before,
         logins: sandbox.stats().token_requests() - logins_before,
     }
+}
+
+/// A bundle of the system's CAs (Lambda's image has about 140) followed by the test
+/// CA, written beside the CA's file.
+fn trusted_bundle(tls: &Tls) -> PathBuf {
+    let system = [
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/certs/ca-certificates.crt",
+    ]
+    .iter()
+    .find_map(|path| std::fs::read_to_string(path).ok())
+    .unwrap_or_default();
+    let ca = std::fs::read_to_string(tls.ca_file()).unwrap();
+    let path = tls.ca_file().with_extension("bundle.pem");
+    std::fs::write(&path, format!("{system}\n{ca}")).unwrap();
+    path
 }
 
 /// `spawns` cold starts of function `name` against `site`. With the shared token
@@ -537,6 +557,7 @@ async fn run() {
 
     // One CA for the run: each site's certificates are new, the trust is the same.
     let tls = Tls::new();
+    let trusted = trusted_bundle(&tls);
 
     // BENCH_FUNCTIONS=sf-lookup,sf-query measures only those (to compare builds).
     let only = std::env::var("BENCH_FUNCTIONS").ok();
@@ -551,8 +572,8 @@ async fn run() {
         eprintln!("bench: {name}");
         // A fresh org for each function and transport: the records one creates must not
         // change the answers another measures.
-        let secure = Site::start(Some(&tls)).await;
-        let plain = Site::start(None).await;
+        let secure = Site::start(Some(&tls), Some(&trusted)).await;
+        let plain = Site::start(None, None).await;
         let cold = cold_starts(&secure, name, operation, cold_spawns, true).await;
         let cold_http = cold_starts(&plain, name, operation, cold_spawns, true).await;
         let cold_uncached = cold_starts(&secure, name, operation, cold_spawns, false).await;
@@ -574,7 +595,7 @@ async fn run() {
     }
 
     eprintln!("bench: {burst_containers} cold containers at once");
-    let site = Site::start(Some(&tls)).await;
+    let site = Site::start(Some(&tls), Some(&trusted)).await;
     let with_cache = burst(&site, burst_containers, Some("/bench/burst/token")).await;
     let without_cache = burst(&site, burst_containers, None).await;
 
@@ -628,9 +649,10 @@ fn report(
          the local sandbox (`crates/sf-sandbox`, no added latency), AWS is an in-process \
          Parameter Store endpoint (`crates/sf-test-kit/src/parameter_store.rs`) holding the credentials \
          (JWT bearer flow) and the shared token; both count the calls they get. Both serve \
-         HTTPS, as Salesforce and SSM do, with ECDSA P-256 certificates from a test CA that \
-         the functions trust through `SSL_CERT_FILE` (`crates/sf-sandbox/src/tls.rs`); \
-         the same runs over plain HTTP stand beside them. Cold starts: {cold_spawns} \
+         HTTPS, as Salesforce and SSM do, with ECDSA P-256 certificates from a test CA \
+         (`crates/sf-sandbox/src/tls.rs`); the functions trust it through `SSL_CERT_FILE`, \
+         a bundle of this machine's CAs with the test CA at its end. The same runs over \
+         plain HTTP stand beside them. Cold starts: {cold_spawns} \
          spawns per function for each of TLS and HTTP, with and without the token cache; \
          warm: {warm_calls} invocations per function and transport. CPU is the function \
          process's user + system time, summed over its threads from \
