@@ -518,6 +518,19 @@ fn release_opt_level() -> String {
         .unwrap_or_else(|| "3".into())
 }
 
+/// The 1-, 5- and 15-minute load averages, from `/proc/loadavg`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|loadavg| {
+            loadavg
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" / ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "**not met**" }
 }
@@ -634,11 +647,13 @@ fn report(
     let _ = writeln!(out, "# Benchmarks\n");
     let _ = writeln!(
         out,
-        "Written by `make bench` on {}, {}. Every figure is a median, a \
-         percentile or a ratio from this one run; the machine is shared, so compare \
+        "Written by `make bench` on {}, {}, load average {} when the run began. Every \
+         figure is a median, a percentile or a ratio from this one run; the machine is \
+         shared (a load above the core count means other work was running), so compare \
          figures within this file, not across runs.\n",
         command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-        machine()
+        machine(),
+        load_average()
     );
     let _ = writeln!(
         out,
