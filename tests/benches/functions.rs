@@ -40,6 +40,8 @@ use sf_test_kit::{
 
 const CREDENTIALS_PARAMETER: &str = "/sf-connect/credentials";
 const BURST_CONTAINERS: usize = 200;
+/// The heading of BENCHMARKS.md's hand-written last section, which a run keeps.
+const HAND_WRITTEN: &str = "\n## Comparisons of builds";
 
 /// The targets of issue 5, checked in the report.
 const TARGET_WARM_OVERHEAD_MS: f64 = 0.7;
@@ -624,7 +626,13 @@ async fn run() {
     let path = std::env::var_os("BENCH_REPORT")
         .map(PathBuf::from)
         .unwrap_or_else(|| repository().join("BENCHMARKS.md"));
-    std::fs::write(&path, report).unwrap();
+    // A hand-written section at the end (comparisons of builds this run does not make)
+    // is kept.
+    let kept = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find(HAND_WRITTEN).map(|start| old[start..].to_owned()))
+        .unwrap_or_default();
+    std::fs::write(&path, format!("{report}{kept}")).unwrap();
     eprintln!("bench: wrote {}", path.display());
 }
 
