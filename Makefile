@@ -101,8 +101,10 @@ synth: build-lambdas $(INFRA_DEPS)
 deploy: build-lambdas $(INFRA_DEPS)
 	cd infra && npm run deploy -- -c architecture=$(ARCH) -c assetDir=$(TARGET_DIR)/lambda $(CDK_CONTEXT)
 
-## BENCHMARKS.md: cold starts, warm latency against the floor, memory, sizes, calls per
-## invocation, a burst of 200 cold containers, and criterion figures for the pure code.
+## BENCHMARKS.md: cold starts over TLS (the headline) and HTTP, with and without the
+## shared token cache, warm latency against the floor, the function's CPU per cold start
+## and per warm invocation, memory, sizes, calls per invocation, a burst of 200 cold
+## containers, and criterion figures for the pure code.
 ## Release builds (made by the harness) take several minutes on 2 cores; the run itself
 ## about two.
 bench: tools

@@ -156,6 +156,7 @@ async fn stack_with_allowance(function: &str, daily_api_requests: u64, env: Env)
         sandbox,
         api,
         function,
+        tls: None,
     }
 }
 

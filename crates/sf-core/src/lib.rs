@@ -14,7 +14,8 @@
 //! template scanner behind them),
 //! [`template`] (`{{name}}`), [`relative_date`] (`2d|date`), [`phone`], [`answer`]
 //! (flattening for Connect), [`masking`] (phone numbers kept out of logs and errors) and
-//! [`logging`], and [`metrics`] (the metric line of each invocation).
+//! [`logging`], and [`metrics`] (the metric line of each invocation);
+//! [`root_certificates`] reads the CAs both HTTPS clients trust, once.
 
 pub mod answer;
 pub mod api_name;
@@ -34,6 +35,7 @@ pub mod parameters;
 pub mod phone;
 pub mod relative_date;
 pub mod replacements;
+pub mod root_certificates;
 pub mod salesforce;
 pub mod shared_token;
 pub mod soql;

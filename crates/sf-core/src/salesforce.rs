@@ -48,13 +48,14 @@ const SSM_OPERATION_TIMEOUT: Duration = Duration::from_secs(2);
 const SSM_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The SSM client of the Lambda environment (region and credentials from it;
-/// `AWS_ENDPOINT_URL` honoured).
+/// `AWS_ENDPOINT_URL` honoured), trusting the roots the Salesforce client trusts.
 async fn ssm_client() -> aws_sdk_ssm::Client {
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
         .connect_timeout(SSM_CONNECT_TIMEOUT)
         .operation_timeout(SSM_OPERATION_TIMEOUT)
         .build();
     let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(crate::root_certificates::aws_http_client())
         .timeout_config(timeouts)
         .load()
         .await;
@@ -193,6 +194,7 @@ impl Salesforce {
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .user_agent(concat!("sf-connect-lambdas/", env!("CARGO_PKG_VERSION")))
             .redirect(crate::auth::redirect_policy())
+            .tls_backend_preconfigured(crate::root_certificates::salesforce_tls())
             .build()
             .map_err(|error| Error::Unreachable {
                 what: "the HTTP client".into(),

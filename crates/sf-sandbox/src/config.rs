@@ -1,12 +1,14 @@
-//! What a sandbox is started with: the port, the credentials its token endpoint
+//! What a sandbox is started with: the port, plain HTTP or HTTPS, the credentials its token endpoint
 //! accepts, how long tokens live, the query batch size and the seed org. The
 //! defaults are fixed, documented values so that tests in other crates can log in
 //! without configuring anything.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::api_usage::DEFAULT_DAILY_API_REQUESTS;
 use crate::model::seed::SeedData;
+use crate::tls::TestCa;
 
 /// The connected app's consumer key the sandbox accepts by default.
 pub const DEFAULT_CLIENT_ID: &str = "sandbox-consumer-key";
@@ -81,6 +83,9 @@ pub struct SandboxConfig {
     /// The org's daily API request allocation (`Sforce-Limit-Info`'s second number).
     pub daily_api_requests: u64,
     pub seed: SeedData,
+    /// Serve HTTPS with a certificate this CA signs for `127.0.0.1` and `localhost`;
+    /// `None` serves plain HTTP.
+    pub tls: Option<Arc<TestCa>>,
 }
 
 impl Default for SandboxConfig {
@@ -92,6 +97,7 @@ impl Default for SandboxConfig {
             batch_size: DEFAULT_BATCH_SIZE,
             daily_api_requests: DEFAULT_DAILY_API_REQUESTS,
             seed: SeedData::sample(),
+            tls: None,
         }
     }
 }

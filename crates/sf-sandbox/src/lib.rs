@@ -24,7 +24,10 @@
 //! - `POST /services/data/vNN.N/chatter/feed-elements` and
 //!   `…/feed-elements/<id>/capabilities/comments/items`.
 //!
-//! Data routes need `Authorization: Bearer <token>` from the token endpoint.
+//! Data routes need `Authorization: Bearer <token>` from the token endpoint. With
+//! [`SandboxConfig::tls`] the same routes are served over HTTPS only, with a
+//! certificate signed by a [`TestCa`] ([`tls`]), and tokens name an `https://`
+//! instance URL.
 //! The org lives in memory, seeded from JSON ([`SeedData`]; by default the
 //! committed sample org `data/sample-org.json`). [`Faults`] injects latency,
 //! error statuses, `REQUEST_LIMIT_EXCEEDED`, truncated JSON, dropped connections
@@ -79,6 +82,7 @@ mod soql;
 mod sosl;
 mod state;
 mod stats;
+pub mod tls;
 
 use std::sync::{Arc, Mutex};
 
@@ -104,6 +108,7 @@ pub use soql::{SoqlError, tokenizer};
 /// text of `FIND {…}` (or a parameterized search's `q`) as.
 pub use sosl::{SoslError, text as search_text};
 pub use stats::{RequestRecord, Stats};
+pub use tls::TestCa;
 
 use api_usage::ApiUsage;
 use lock::lock;
@@ -119,6 +124,8 @@ pub enum SandboxError {
     Seed(#[from] SeedError),
     #[error("the JWT public key is not a PEM RSA public key: {0}")]
     JwtKey(String),
+    #[error(transparent)]
+    Tls(#[from] tls::CertificateError),
 }
 
 /// A running sandbox. Dropping it shuts the server down.
@@ -155,7 +162,17 @@ impl Sandbox {
                 source,
             })?
             .port();
-        let url = format!("http://127.0.0.1:{port}");
+        let server_tls = config
+            .tls
+            .as_deref()
+            .map(TestCa::server_config)
+            .transpose()?;
+        let scheme = if server_tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let url = format!("{scheme}://127.0.0.1:{port}");
         let app = Arc::new(AppState {
             base_url: url.clone(),
             credentials: config.credentials,
@@ -171,13 +188,19 @@ impl Sandbox {
         });
         let (shutdown, stop) = oneshot::channel::<()>();
         let router = http::routes::router(app.clone());
+        let stop = async {
+            let _ = stop.await;
+        };
         let server = tokio::spawn(async move {
-            let serving = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = stop.await;
-            });
-            // A failing accept loop ends the sandbox; tests then see refused
-            // connections, which is the honest signal.
-            let _ = serving.await;
+            match server_tls {
+                Some(server_tls) => tls::serve(listener, router, server_tls, stop).await,
+                None => {
+                    let serving = axum::serve(listener, router).with_graceful_shutdown(stop);
+                    // A failing accept loop ends the sandbox; tests then see refused
+                    // connections, which is the honest signal.
+                    let _ = serving.await;
+                }
+            }
         });
         Ok(Sandbox {
             url,
@@ -187,7 +210,8 @@ impl Sandbox {
         })
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`: both the login URL and the instance URL.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` with [`SandboxConfig::tls`]):
+    /// both the login URL and the instance URL.
     pub fn url(&self) -> &str {
         &self.url
     }

@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
 use sf_sandbox::{
     Credentials, DEFAULT_BATCH_SIZE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
     DEFAULT_DAILY_API_REQUESTS, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN, DEFAULT_TOKEN_LIFETIME,
-    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, Sandbox, SandboxConfig, SeedData,
+    DEFAULT_USERNAME, PRODUCTION_JWT_AUDIENCE, Sandbox, SandboxConfig, SeedData, TestCa,
 };
 
 const ADMIN_HELP: &str = "\
@@ -23,7 +24,8 @@ Admin endpoints (no token needed):
 
 /// A local Salesforce org speaking the REST wire protocol.
 ///
-/// Prints its base URL (e.g. http://127.0.0.1:41234) as the first line of stdout,
+/// Prints its base URL (e.g. http://127.0.0.1:41234, https://… with --tls) as the
+/// first line of stdout,
 /// then serves on 127.0.0.1 until SIGINT or SIGTERM. Use the URL as both the login
 /// URL and the instance URL.
 // A flag given twice takes its last value, as the hand-written parser did.
@@ -70,6 +72,14 @@ struct Args {
     /// REQUEST_LIMIT_EXCEEDED [default: an Enterprise Edition org's base allocation]
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DAILY_API_REQUESTS)]
     daily_api_requests: u64,
+    /// Serve HTTPS instead of HTTP, with a certificate for 127.0.0.1 and localhost
+    /// signed by a CA made at start-up (its certificate written to --ca-file)
+    #[arg(long, requires = "ca_file")]
+    tls: bool,
+    /// Where --tls writes its CA's certificate (PEM), for clients to trust, e.g.
+    /// through SSL_CERT_FILE
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    ca_file: Option<PathBuf>,
 }
 
 impl Args {
@@ -93,6 +103,15 @@ impl Args {
             Some(path) => SeedData::from_file(path).map_err(|e| e.to_string())?,
             None => SeedData::sample(),
         };
+        let tls = match self.ca_file {
+            Some(path) => {
+                let ca = TestCa::generate().map_err(|e| e.to_string())?;
+                ca.write_certificate(&path)
+                    .map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+                Some(Arc::new(ca))
+            }
+            None => None,
+        };
         Ok(SandboxConfig {
             port: self.port,
             credentials,
@@ -100,6 +119,7 @@ impl Args {
             batch_size: self.batch_size,
             daily_api_requests: self.daily_api_requests,
             seed,
+            tls,
         })
     }
 }

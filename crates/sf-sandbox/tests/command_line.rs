@@ -24,6 +24,8 @@ const FLAGS: &[&str] = &[
     "--token-lifetime",
     "--batch-size",
     "--daily-api-requests",
+    "--tls",
+    "--ca-file",
 ];
 
 /// A running binary, stopped when dropped.
@@ -155,6 +157,52 @@ async fn default_credentials_need_no_flags() {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+#[tokio::test]
+async fn tls_serves_https_with_a_certificate_from_the_written_ca() {
+    let ca_file = std::env::temp_dir().join(format!("sf-sandbox-ca-{}.pem", std::process::id()));
+    let (_running, url) = serve(&["--tls", "--ca-file", ca_file.to_str().unwrap()]);
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let ca = std::fs::read(&ca_file).unwrap();
+    std::fs::remove_file(&ca_file).unwrap();
+    let trusting = Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()])
+        .build()
+        .unwrap();
+    let login = |client: &Client, base: &str| {
+        client
+            .post(format!("{base}/services/oauth2/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", sf_sandbox::DEFAULT_CLIENT_ID),
+                ("client_secret", sf_sandbox::DEFAULT_CLIENT_SECRET),
+            ])
+            .send()
+    };
+    let token: Value = login(&trusting, &url).await.unwrap().json().await.unwrap();
+    // Tokens send the client back to the org over HTTPS.
+    assert_eq!(token["instance_url"], url.as_str());
+    let response = trusting
+        .get(format!("{url}/services/data/v66.0/query"))
+        .query(&[("q", "SELECT Id FROM Contact")])
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // The certificate names localhost too.
+    let port = url.rsplit(':').next().unwrap();
+    let by_name = login(&trusting, &format!("https://localhost:{port}"))
+        .await
+        .unwrap();
+    assert_eq!(by_name.status(), StatusCode::OK);
+    // A client that does not trust the CA is refused the handshake, and plain HTTP
+    // is not served beside HTTPS.
+    let system_roots_only = login(&Client::new(), &url).await.unwrap_err();
+    assert!(system_roots_only.is_connect(), "{system_roots_only:?}");
+    let plain = login(&Client::new(), &url.replacen("https", "http", 1)).await;
+    assert!(plain.is_err(), "{plain:?}");
+}
+
 #[test]
 fn help_names_every_flag_and_the_admin_endpoints() {
     let output = Command::new(BINARY).arg("--help").output().unwrap();
@@ -176,6 +224,10 @@ fn mistakes_exit_2_without_serving() {
         &["--batch-size", "many"],
         &["--data", "/nonexistent/seed.json"],
         &["--jwt-public-key", "/nonexistent/key.pem"],
+        // --tls and --ca-file need each other: a CA nobody can read is of no use.
+        &["--tls"],
+        &["--ca-file", "/tmp/sf-sandbox-unused-ca.pem"],
+        &["--tls", "--ca-file", "/nonexistent/dir/ca.pem"],
     ] {
         let output = Command::new(BINARY).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -3,6 +3,9 @@
 //! (the same build `make demo` makes, so neither rebuilds the other's dependencies),
 //! for the profile in `SF_E2E_PROFILE` (`debug`, the default, or `release` for the
 //! benchmarks). Cargo puts them where it puts everything, `CARGO_TARGET_DIR` included.
+//! `SF_E2E_BIN_DIR` names a directory of binaries built by hand instead (nothing is
+//! built then), for measuring builds the workspace does not make: another opt-level,
+//! another build-time setting of a dependency.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,6 +16,11 @@ use escargot::format::Message;
 /// The built binary `name` (`sf-lookup`, `sf-sandbox`, …).
 pub fn binary_path(name: &str) -> PathBuf {
     static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    if let Some(directory) = std::env::var_os("SF_E2E_BIN_DIR") {
+        let path = PathBuf::from(directory).join(name);
+        assert!(path.exists(), "SF_E2E_BIN_DIR has no {name}");
+        return path;
+    }
     BUILT
         .get_or_init(build)
         .get(name)

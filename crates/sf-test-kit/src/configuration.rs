@@ -42,6 +42,12 @@ impl Env {
         self.set("SF_JWT_AUDIENCE", audience)
     }
 
+    /// `SSL_CERT_FILE`: the only CA certificates (PEM) a function trusts, as OpenSSL
+    /// and rustls-native-certs read it (see [`crate::Tls`]).
+    pub fn ssl_cert_file(self, path: impl Display) -> Env {
+        self.set("SSL_CERT_FILE", path)
+    }
+
     /// `RUST_LOG`: the log filter of a function binary.
     pub fn rust_log(self, filter: impl Display) -> Env {
         self.set("RUST_LOG", filter)

@@ -11,7 +11,9 @@
 //! - the running stack: [`Stack`] (an in-process sandbox, a [`RuntimeApi`] and a
 //!   [`FunctionProcess`]), the binaries built on first use ([`binaries`]), [`Moto`]
 //!   (a `moto_server` child) and [`ParameterStore`] (an in-process SSM endpoint with
-//!   atomic writes and counted calls, for the shared token cache).
+//!   atomic writes and counted calls, for the shared token cache); each of them over
+//!   HTTPS too, with certificates from one test CA the functions trust through
+//!   `SSL_CERT_FILE` ([`Tls`]).
 //!
 //! It does not depend on sf-core, whose own tests use it.
 
@@ -27,6 +29,7 @@ pub mod process;
 pub mod runtime_api;
 pub mod sandbox_credentials;
 pub mod stack;
+pub mod tls;
 
 pub use binaries::{binary_path, target_dir};
 pub use catalog::functions;
@@ -38,6 +41,7 @@ pub use port::{ReservedPort, free_port};
 pub use process::FunctionProcess;
 pub use runtime_api::{Invocation, RuntimeApi};
 pub use stack::Stack;
+pub use tls::Tls;
 
 /// The workspace's root directory, where `events/`, `infra/` and `.venv/` are.
 pub fn workspace_root() -> std::path::PathBuf {

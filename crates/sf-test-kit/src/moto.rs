@@ -1,5 +1,6 @@
 //! `moto_server`, a local stand-in for AWS's SSM and Secrets Manager endpoints, as a
-//! child process on a free loopback port (installed into .venv by `make tools`).
+//! child process on a free loopback port (installed into .venv by `make tools`), over
+//! HTTP or HTTPS.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -8,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::Env;
 use crate::port::free_port;
+use crate::{Env, Tls};
 
 /// The region every client of the tests uses: moto keeps data per region.
 pub const REGION: &str = "us-east-1";
@@ -25,6 +26,10 @@ pub fn aws_env(url: &str) -> Env {
 pub struct Moto {
     child: Child,
     url: String,
+    /// The tests' own client, trusting the CA when moto serves HTTPS.
+    client: reqwest::Client,
+    /// The certificate and key files of an HTTPS moto, removed on drop.
+    tls_files: Vec<PathBuf>,
 }
 
 impl Moto {
@@ -38,9 +43,34 @@ impl Moto {
     /// [`Moto::start`] on `port`, for tests where a client was pointed at the endpoint
     /// before it was up.
     pub fn start_on(port: u16) -> Moto {
+        Self::run(port, None)
+    }
+
+    /// [`Moto::start`] serving HTTPS with a certificate signed by `tls`'s CA (moto's
+    /// `--ssl-cert` and `--ssl-key`).
+    pub fn start_tls(tls: &Tls) -> Moto {
+        Self::run(free_port(), Some(tls))
+    }
+
+    fn run(port: u16, tls: Option<&Tls>) -> Moto {
         let program = program();
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let mut command = Command::new(&program);
+        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        let mut tls_files = Vec::new();
+        if let Some(tls) = tls {
+            let (certificate, key) = tls.ca().server_certificate_pem().unwrap();
+            let stem = tls.ca_file().with_extension("");
+            let (certificate_file, key_file) = (
+                PathBuf::from(format!("{}-moto-{port}.pem", stem.display())),
+                PathBuf::from(format!("{}-moto-{port}.key", stem.display())),
+            );
+            std::fs::write(&certificate_file, certificate).unwrap();
+            std::fs::write(&key_file, key).unwrap();
+            command.arg("--ssl-cert").arg(&certificate_file);
+            command.arg("--ssl-key").arg(&key_file);
+            tls_files = vec![certificate_file, key_file];
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -50,9 +80,15 @@ impl Moto {
                     program.display()
                 )
             });
+        let (scheme, client) = match tls {
+            Some(tls) => ("https", tls.client()),
+            None => ("http", reqwest::Client::new()),
+        };
         let moto = Moto {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
+            client,
+            tls_files,
         };
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -81,7 +117,8 @@ impl Moto {
             "AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/20260101/{REGION}/{service}/aws4_request, \
              SignedHeaders=host, Signature=0"
         );
-        let response = reqwest::Client::new()
+        let response = self
+            .client
             .post(&self.url)
             .header("authorization", authorization)
             .header("x-amz-target", target)
@@ -135,5 +172,8 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for file in &self.tls_files {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }

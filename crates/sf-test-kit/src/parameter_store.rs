@@ -1,6 +1,6 @@
 //! An in-process SSM Parameter Store endpoint for the shared-token tests and the
 //! benchmarks: `GetParameter`, `PutParameter` and `DeleteParameter` over the AWS JSON 1.1
-//! protocol the SDK speaks, with every call counted.
+//! protocol the SDK speaks, with every call counted, over HTTP or HTTPS.
 //!
 //! `moto_server` plays SSM everywhere else. It cannot here: its `PutParameter` checks
 //! whether a name exists and appends the new version in two steps on a threaded server,
@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
+use crate::Tls;
 use crate::moto::REGION;
 
 #[derive(Default)]
@@ -53,16 +54,42 @@ pub struct ParameterStore {
 }
 
 impl ParameterStore {
+    /// The endpoint over plain HTTP.
     pub async fn start() -> ParameterStore {
+        Self::serve(None).await
+    }
+
+    /// The endpoint over HTTPS, its certificate signed by `tls`'s CA, as SSM is only
+    /// reachable over HTTPS.
+    pub async fn start_tls(tls: &Tls) -> ParameterStore {
+        Self::serve(Some(tls)).await
+    }
+
+    async fn serve(tls: Option<&Tls>) -> ParameterStore {
         let shared = Shared::default();
         let app = Router::new()
             .route("/", post(call))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let address = listener.local_addr().unwrap();
+        let (url, server) = match tls {
+            Some(tls) => {
+                let config = tls.ca().server_config().unwrap();
+                let server = tokio::spawn(sf_sandbox::tls::serve(
+                    listener,
+                    app,
+                    config,
+                    std::future::pending(),
+                ));
+                (format!("https://{address}"), server)
+            }
+            None => {
+                let server = tokio::spawn(async move {
+                    axum::serve(listener, app).await.unwrap();
+                });
+                (format!("http://{address}"), server)
+            }
+        };
         ParameterStore {
             url,
             shared,
