@@ -865,6 +865,7 @@ fn report(
         "soql/query_replacements",
         "answer/flatten_200_records",
         "template/chatter_message",
+        "metrics/invocation_line",
     ] {
         let figure = criterion_median_ns(id).map_or("not run".to_owned(), |ns| {
             if ns >= 1000.0 {
