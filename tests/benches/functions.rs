@@ -569,6 +569,9 @@ async fn run() {
     let cold_spawns = count_from_env("BENCH_COLD_SPAWNS", 10);
     let warm_calls = count_from_env("BENCH_WARM_CALLS", 1000);
     let burst_containers = count_from_env("BENCH_BURST_CONTAINERS", BURST_CONTAINERS);
+    // The release binaries are built here, before any clock runs: built on first use,
+    // inside the first cold start, a build of minutes ran out that invocation's deadline.
+    binary_path("sf-lookup");
 
     // One CA for the run: each site's certificates are new, the trust is the same.
     let tls = Tls::new();
