@@ -15,23 +15,13 @@ mod search_sosl;
 
 use serde_json::{Value, json};
 use sf_sandbox::Fault;
-use sf_test_kit::{Moto, Stack, demo_event, event, sandbox_credentials};
+use sf_test_kit::{Moto, Stack, demo_event, demo_lookup_answer, event, sandbox_credentials};
 
 #[tokio::test]
 async fn lookup_answers_the_case_with_relationship_fields() {
     let stack = Stack::start("sf-lookup").await;
     let answer = stack.invoke(demo_event("lookup")).await.answer();
-    assert_eq!(
-        answer,
-        json!({
-            "Id": "5008V0000000001QAA",
-            "Subject": "Broken widget",
-            "Status": "New",
-            "Contact.Name": "Jim Smith",
-            "Contact.Account.Name": "Acme Corporation",
-            "sf_count": "1"
-        })
-    );
+    assert_eq!(answer, demo_lookup_answer());
 }
 
 #[tokio::test]

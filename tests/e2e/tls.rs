@@ -6,27 +6,14 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
 use sf_sandbox::{Sandbox, SandboxConfig};
 use sf_test_kit::{
     Env, FunctionProcess, Moto, ParameterStore, RuntimeApi, Stack, Tls, demo_event,
-    sandbox_credentials,
+    demo_lookup_answer, sandbox_credentials,
 };
 
 const CREDENTIALS: &str = "/sf-connect/credentials";
 const TOKEN: &str = "/sf-connect/token";
-
-/// The demo lookup's answer (the sample org's case 5008V0000000001QAA).
-fn broken_widget() -> Value {
-    json!({
-        "Id": "5008V0000000001QAA",
-        "Subject": "Broken widget",
-        "Status": "New",
-        "Contact.Name": "Jim Smith",
-        "Contact.Account.Name": "Acme Corporation",
-        "sf_count": "1"
-    })
-}
 
 async fn tls_sandbox(tls: &Tls) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -48,7 +35,7 @@ async fn a_cold_start_over_tls_answers_the_lookup() {
     .await;
     assert!(stack.sandbox.url().starts_with("https://"));
     let answer = stack.invoke(demo_event("lookup")).await.answer();
-    assert_eq!(answer, broken_widget());
+    assert_eq!(answer, demo_lookup_answer());
     assert_eq!(stack.sandbox.stats().token_requests(), 1);
 }
 
@@ -95,7 +82,7 @@ async fn credentials_and_the_shared_token_come_from_ssm_over_tls() {
         let api = RuntimeApi::start().await;
         let function = FunctionProcess::start("sf-lookup", api.address(), &env);
         let answer = api.invoke(demo_event("lookup")).await.answer();
-        assert_eq!(answer, broken_widget());
+        assert_eq!(answer, demo_lookup_answer());
         running.push((api, function));
     }
     assert_eq!(sandbox.stats().token_requests(), 1);
@@ -120,7 +107,7 @@ async fn credentials_come_from_moto_over_tls() {
     )
     .await;
     let answer = stack.invoke(demo_event("lookup")).await.answer();
-    assert_eq!(answer, broken_widget());
+    assert_eq!(answer, demo_lookup_answer());
 }
 
 #[tokio::test]

@@ -2,9 +2,22 @@
 //! and events built from one of them with other parameters. Every test builds its
 //! events here, so they all carry the shape and the nulls real Connect events carry.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::catalog;
+
+/// What the sample org answers to the demo lookup event (`events/lookup.json`): its case
+/// 5008V0000000001QAA with the contact's and the account's names.
+pub fn demo_lookup_answer() -> Value {
+    json!({
+        "Id": "5008V0000000001QAA",
+        "Subject": "Broken widget",
+        "Status": "New",
+        "Contact.Name": "Jim Smith",
+        "Contact.Account.Name": "Acme Corporation",
+        "sf_count": "1"
+    })
+}
 
 /// The committed Connect event of the function serving `operation` (`lookup`, …).
 pub fn demo_event(operation: &str) -> Value {

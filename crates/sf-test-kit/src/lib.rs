@@ -34,7 +34,7 @@ pub mod tls;
 pub use binaries::{binary_path, target_dir};
 pub use catalog::functions;
 pub use configuration::Env;
-pub use events::{Event, demo_event, event};
+pub use events::{Event, demo_event, demo_lookup_answer, event};
 pub use moto::Moto;
 pub use parameter_store::ParameterStore;
 pub use port::{ReservedPort, free_port};
