@@ -2,29 +2,17 @@
 //! RETURNING with fields, WHERE and LIMIT, an overall LIMIT, the 2,000 cap), and
 //! Salesforce's refusals with their exact messages.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sf_sandbox::Sandbox;
 
-use crate::support::{JIM_SMITH, OLIVIA_BROWN, V, error_code, start};
+use crate::support::{JIM_SMITH, OLIVIA_BROWN, V, error_code, get_q, start};
 
 const ACME: &str = "0018V0000000001QAA";
 const GLOBEX: &str = "0018V0000000002QAA";
 
-async fn sosl_at(sandbox: &Sandbox, path: &str, statement: &str) -> (StatusCode, Value) {
-    let response = Client::new()
-        .get(format!("{}/services/data/{V}{path}", sandbox.url()))
-        .query(&[("q", statement)])
-        .bearer_auth(sandbox.issue_token())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
-
 async fn sosl(sandbox: &Sandbox, statement: &str) -> (StatusCode, Value) {
-    sosl_at(sandbox, "/search", statement).await
+    get_q(sandbox, "/search", statement).await
 }
 
 /// The (type, id) of each record a search answered, in order; the id read from
@@ -57,7 +45,7 @@ fn pair(object: &str, id: &str) -> (String, String) {
 async fn a_search_answers_salesforce_s_shape() {
     let sandbox = start().await;
     for path in ["/search", "/search/"] {
-        let (status, body) = sosl_at(
+        let (status, body) = get_q(
             &sandbox,
             path,
             "FIND {Globex} IN NAME FIELDS RETURNING Account(Id, Name)",

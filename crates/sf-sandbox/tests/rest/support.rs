@@ -139,16 +139,20 @@ pub async fn call_json(
     (status, value)
 }
 
-pub async fn query(sandbox: &Sandbox, soql: &str) -> (StatusCode, Value) {
-    let token = sandbox.issue_token();
+/// `GET <path>?q=<q>` with a fresh token: a SOQL query or a SOSL search.
+pub async fn get_q(sandbox: &Sandbox, path: &str, q: &str) -> (StatusCode, Value) {
     let response = Client::new()
-        .get(format!("{}/services/data/{V}/query", sandbox.url()))
-        .query(&[("q", soql)])
-        .bearer_auth(token)
+        .get(format!("{}/services/data/{V}{path}", sandbox.url()))
+        .query(&[("q", q)])
+        .bearer_auth(sandbox.issue_token())
         .send()
         .await
         .unwrap();
     (response.status(), response.json().await.unwrap())
+}
+
+pub async fn query(sandbox: &Sandbox, soql: &str) -> (StatusCode, Value) {
+    get_q(sandbox, "/query", soql).await
 }
 
 pub fn error_code(body: &Value) -> &str {
